@@ -1,0 +1,139 @@
+package core
+
+import (
+	"github.com/sharelink/sharelink/internal/jsontext"
+	"github.com/tidwall/gjson"
+)
+
+// Grant is a validated permission: grant body (seed 004).
+type Grant struct {
+	Recipients []Recipient
+	Read       bool // roles holds "read"
+	Write      bool // roles holds "write"
+}
+
+// grant's schema: recipients is an array of flat objects, roles an array
+// of strings.
+const grantDepth = 3
+
+// ParseGrant reads and validates a grant body.
+func ParseGrant(body []byte) (Grant, error) {
+	g, err := parseGrant(body)
+	if err != nil {
+		return Grant{}, err
+	}
+	return g, nil
+}
+
+func parseGrant(body []byte) (Grant, *Error) {
+	var g Grant
+	if p, key := jsontext.Check(body, grantDepth); p != jsontext.OK {
+		return g, bodyError(p, key)
+	}
+	var seen [8]string
+	var err *Error
+	hasRoles := false
+	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, v gjson.Result) bool {
+		switch {
+		case jsontext.IsAnnotation(k):
+		case k == "recipients":
+			g.Recipients, err = parseRecipients(v, k, seen[4:4])
+		case k == "roles":
+			hasRoles = true
+			err = g.parseRoles(v)
+		default:
+			err = unknownProperty(k)
+		}
+		return err == nil
+	})
+	if dup != "" {
+		return g, invalid(dup, "'"+dup+"' appears more than once in the body")
+	}
+	if err != nil {
+		return g, err
+	}
+	if len(g.Recipients) == 0 {
+		return g, invalid("recipients", "grant needs at least one recipient")
+	}
+	if !hasRoles || !g.Read && !g.Write {
+		return g, invalid("roles", "grant needs 'roles': [\"read\"] or [\"write\"]")
+	}
+	return g, nil
+}
+
+func (g *Grant) parseRoles(v gjson.Result) *Error {
+	if !v.IsArray() {
+		return invalid("roles", "'roles' must be an array of strings, not "+jsontext.TypeName(v))
+	}
+	var err *Error
+	v.ForEach(func(_, e gjson.Result) bool {
+		switch {
+		case e.Type != gjson.String:
+			err = invalid("roles", "each role must be a string, not "+jsontext.TypeName(e))
+		case e.Str == "read" && !g.Read:
+			g.Read = true
+		case e.Str == "write" && !g.Write:
+			g.Write = true
+		case e.Str == "read" || e.Str == "write":
+			err = invalid("roles", "the role '"+e.Str+"' is listed twice")
+		default:
+			err = invalid("roles", "grant takes the roles 'read' and 'write' only")
+		}
+		return err == nil
+	})
+	return err
+}
+
+// AppendBody writes the canonical grant body.
+func (g *Grant) AppendBody(dst []byte) []byte {
+	dst = append(dst, `{"recipients":`...)
+	dst = appendRecipients(dst, g.Recipients)
+	dst = append(dst, `,"roles":[`...)
+	if g.Read {
+		dst = append(dst, `"read"`...)
+	}
+	if g.Write {
+		if g.Read {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"write"`...)
+	}
+	return append(dst, "]}"...)
+}
+
+// BuildGrant turns a grant route and body into the request to send.
+func BuildGrant(r *Route, body []byte, ctx *Context) (Request, error) {
+	if r.Action != ActionGrant {
+		return Request{}, invalid("path", "the route is not a grant route")
+	}
+	g, err := parseGrant(body)
+	if err != nil {
+		return Request{}, err
+	}
+	if ctx.Policy != nil {
+		if err := ctx.Policy.checkRecipients(g.Recipients); err != nil {
+			return Request{}, err
+		}
+	}
+	return Request{
+		Method:      "POST",
+		Path:        r.Upstream,
+		ContentType: "application/json",
+		Body:        g.AppendBody(make([]byte, 0, 32+len(body))),
+	}, nil
+}
+
+// GrantRoute is the route of a grant on a share id given outside a path
+// (a URL, a u! id, an s! token or a shareId).
+func GrantRoute(v Version, shareID string) (Route, error) {
+	id, _, err := NormalizeShareID(shareID)
+	if err != nil {
+		return Route{}, err
+	}
+	return Route{
+		Version:  v,
+		Action:   ActionGrant,
+		ShareID:  id,
+		Upstream: "/" + v.String() + "/shares/" + id + "/permission/grant",
+	}, nil
+}

@@ -1,0 +1,118 @@
+package jsontext
+
+import (
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+const hex = "0123456789abcdef"
+
+// AppendString appends s as a JSON string. Escaping is fixed: '"', '\\'
+// and control characters only (short forms where JSON has them), so that
+// canonical output is the same everywhere. Invalid UTF-8 becomes U+FFFD.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, "\ufffd"...)
+				i += n
+				start = i
+				continue
+			}
+			i += n
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// AppendKey appends "key": after a comma when the object already has members.
+func AppendKey(dst []byte, key string) []byte {
+	if n := len(dst); n > 0 && dst[n-1] != '{' && dst[n-1] != '[' {
+		dst = append(dst, ',')
+	}
+	dst = AppendString(dst, key)
+	return append(dst, ':')
+}
+
+// AppendBool appends true or false.
+func AppendBool(dst []byte, b bool) []byte {
+	if b {
+		return append(dst, "true"...)
+	}
+	return append(dst, "false"...)
+}
+
+// AppendCanonical appends v re-encoded: strings re-escaped, numbers as
+// written, members in document order, OData annotations dropped at every
+// level. Running it on its own output gives the same bytes.
+func AppendCanonical(dst []byte, v gjson.Result) []byte {
+	switch v.Type {
+	case gjson.String:
+		return AppendString(dst, v.Str)
+	case gjson.Number:
+		return append(dst, v.Raw...)
+	case gjson.True:
+		return append(dst, "true"...)
+	case gjson.False:
+		return append(dst, "false"...)
+	case gjson.Null:
+		return append(dst, "null"...)
+	}
+	if v.IsArray() {
+		dst = append(dst, '[')
+		first := true
+		v.ForEach(func(_, e gjson.Result) bool {
+			if !first {
+				dst = append(dst, ',')
+			}
+			first = false
+			dst = AppendCanonical(dst, e)
+			return true
+		})
+		return append(dst, ']')
+	}
+	if v.IsObject() {
+		dst = append(dst, '{')
+		v.ForEach(func(k, e gjson.Result) bool {
+			if IsAnnotation(k.Str) {
+				return true
+			}
+			dst = AppendKey(dst, k.Str)
+			dst = AppendCanonical(dst, e)
+			return true
+		})
+		return append(dst, '}')
+	}
+	return append(dst, "null"...)
+}
