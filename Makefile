@@ -6,8 +6,14 @@ BENCHTIME   ?= 1s
 
 .PHONY: test lint unit bench fuzz
 
+# Each shipped part keeps its own targets beside its code and adds to
+# EXTRA_TESTS (run by make test) and EXTRA_BENCH (run by make bench).
+EXTRA_TESTS :=
+EXTRA_BENCH :=
+-include lambda/lambda.mk plugin/plugin.mk
+
 ## test: formatting, vet, staticcheck and every test with the race detector.
-test: lint unit
+test: lint unit $(EXTRA_TESTS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -19,13 +25,18 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 ## bench: core's benchmarks with allocations; figures go to BENCHMARKS.md.
-bench:
+bench: $(EXTRA_BENCH)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./core/... ./internal/...
 
-## fuzz: each fuzz target for FUZZTIME; what it finds stays in testdata/fuzz.
+## fuzz: each fuzz target for FUZZTIME; the corpus it grows is copied from
+## Go's cache into the package's testdata/fuzz, so `go test` replays it.
 fuzz:
-	@for pkg in ./core ./internal/jsontext; do \
+	@cache=$$($(GO) env GOCACHE)/fuzz/github.com/sharelink/sharelink; \
+	for pkg in ./core ./internal/jsontext; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    echo "== $$pkg $$t"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    src=$$cache/$${pkg#./}/$$t; dst=$$pkg/testdata/fuzz/$$t; \
+	    if [ -d $$src ]; then mkdir -p $$dst && cp -n $$src/* $$dst/; fi; \
 	  done; \
 	done

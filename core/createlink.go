@@ -203,7 +203,7 @@ func parseCreateLink(v Version, body []byte, ctx *Context) (CreateLink, *Error) 
 		return err == nil
 	})
 	if dup != "" {
-		return c, invalid(dup, "'"+dup+"' appears more than once in the body")
+		return c, duplicateProperty(dup)
 	}
 	if err != nil {
 		return c, err
@@ -231,7 +231,18 @@ func isCreateLinkProperty(k string) bool {
 }
 
 func unknownProperty(k string) *Error {
+	if k == "" {
+		return invalid("body", "the body has a property with an empty name")
+	}
 	return invalid(segmentForMessage(k), "'"+segmentForMessage(k)+"' is not a property of this request")
+}
+
+// duplicateProperty names a key that appears twice.
+func duplicateProperty(k string) *Error {
+	if k == "" {
+		return invalid("body", "the body has two properties with an empty name")
+	}
+	return invalid(segmentForMessage(k), "'"+segmentForMessage(k)+"' appears more than once in the body")
 }
 
 func stringValue(v gjson.Result, k string) (string, *Error) {
@@ -341,7 +352,7 @@ func (c *CreateLink) AppendBody(dst []byte) []byte {
 	if !c.Expiration.IsZero() {
 		dst = jsontext.AppendKey(dst, "expirationDateTime")
 		dst = append(dst, '"')
-		dst = c.Expiration.UTC().AppendFormat(dst, "2006-01-02T15:04:05Z")
+		dst = appendUTC(dst, c.Expiration)
 		dst = append(dst, '"')
 	}
 	if c.Password != "" {

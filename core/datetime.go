@@ -78,3 +78,33 @@ func daysIn(year, month int) int {
 	}
 	return 31
 }
+
+// appendUTC writes t as yyyy-MM-ddTHH:mm:ssZ in UTC: the one expiry form
+// Graph documents. Written by hand because time's layout engine costs more
+// than the rest of a createLink build.
+func appendUTC(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	dst = appendDigits(dst, year, 4)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, int(month), 2)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, day, 2)
+	dst = append(dst, 'T')
+	dst = appendDigits(dst, hour, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, minute, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, sec, 2)
+	return append(dst, 'Z')
+}
+
+func appendDigits(dst []byte, v, width int) []byte {
+	var b [4]byte
+	for i := width - 1; i >= 0; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(dst, b[:width]...)
+}

@@ -47,7 +47,7 @@ func parseGrant(body []byte) (Grant, *Error) {
 		return err == nil
 	})
 	if dup != "" {
-		return g, invalid(dup, "'"+dup+"' appears more than once in the body")
+		return g, duplicateProperty(dup)
 	}
 	if err != nil {
 		return g, err

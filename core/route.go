@@ -109,9 +109,12 @@ type routeParser struct {
 	r    Route
 	segs [maxSegments]segment
 	n    int
-	i    int    // next segment to read
-	buf  []byte // the item address being built, escaped
-	arr  [256]byte
+	i    int // next segment to read
+	// buf is the upstream path being built: "/v1.0/", the escaped item
+	// address from base on, then the action. Route.Item and PermissionID
+	// are substrings of the one string made from it.
+	buf  []byte
+	base int
 }
 
 func (p *routeParser) parse(method, path string) *Error {
@@ -133,7 +136,11 @@ func (p *routeParser) parse(method, path string) *Error {
 			p.r.Version, p.i = Beta, 1
 		}
 	}
-	p.buf = p.arr[:0]
+	p.buf = make([]byte, 0, len(rest)+24)
+	p.buf = append(p.buf, '/')
+	p.buf = append(p.buf, p.r.Version.String()...)
+	p.buf = append(p.buf, '/')
+	p.base = len(p.buf)
 	if p.peek("shares") && p.n-p.i == 4 && p.lit(p.i+2, "permission") {
 		return p.grant(method)
 	}
@@ -228,7 +235,7 @@ func (p *routeParser) accept(word string) bool {
 }
 
 func (p *routeParser) word(w string) {
-	if len(p.buf) > 0 {
+	if len(p.buf) > p.base {
 		p.buf = append(p.buf, '/')
 	}
 	p.buf = append(p.buf, w...)
@@ -244,7 +251,7 @@ func (p *routeParser) id(name string) *Error {
 		return err
 	}
 	p.i++
-	if len(p.buf) > 0 {
+	if len(p.buf) > p.base {
 		p.buf = append(p.buf, '/')
 	}
 	p.buf = appendEscaped(p.buf, v)
@@ -446,47 +453,53 @@ func (p *routeParser) grant(method string) *Error {
 		return err
 	}
 	p.r.Action = ActionGrant
-	p.r.Upstream = "/" + p.r.Version.String() + "/" + string(p.buf)
+	p.r.Upstream = string(p.buf)
 	return nil
 }
 
 // action reads what is done to the item, and checks the method.
 func (p *routeParser) action(method string) *Error {
-	item := string(p.buf)
-	p.r.Item = item
-	up := "/" + p.r.Version.String() + "/" + item
+	itemEnd := len(p.buf)
+	permStart := 0
+	var want string
 	switch {
 	case p.i == p.n:
-		p.r.Action = ActionGetItem
-		p.r.Upstream = up
-		return wantMethod(method, "GET")
+		p.r.Action, want = ActionGetItem, "GET"
 	case p.lit(p.i, "createLink") && p.i+1 == p.n:
-		p.r.Action = ActionCreateLink
-		p.r.Upstream = up + "/createLink"
-		return wantMethod(method, "POST")
+		p.r.Action, want = ActionCreateLink, "POST"
+		p.buf = append(p.buf, "/createLink"...)
 	case p.lit(p.i, "permissions") && p.i+1 == p.n:
-		p.r.Action = ActionListPermissions
-		p.r.Upstream = up + "/permissions"
-		return wantMethod(method, "GET")
+		p.r.Action, want = ActionListPermissions, "GET"
+		p.buf = append(p.buf, "/permissions"...)
 	case p.lit(p.i, "permissions") && p.i+2 == p.n:
 		p.i++
-		p.buf = p.buf[:0]
+		p.buf = append(p.buf, "/permissions"...)
+		permStart = len(p.buf) + 1
 		if err := p.id("permission-id"); err != nil {
 			return err
 		}
-		p.r.PermissionID = string(p.buf)
-		p.r.Upstream = up + "/permissions/" + p.r.PermissionID
 		switch {
 		case strings.EqualFold(method, "DELETE"):
 			p.r.Action = ActionDeletePermission
-			return nil
 		case strings.EqualFold(method, "GET"):
 			p.r.Action = ActionGetPermission
-			return nil
+		default:
+			return notAllowedMethod(method, "GET, DELETE")
 		}
-		return notAllowedMethod(method, "GET, DELETE")
+	default:
+		return p.unexpected("'createLink', 'permissions' or the end of the path")
 	}
-	return p.unexpected("'createLink', 'permissions' or the end of the path")
+	if want != "" {
+		if err := wantMethod(method, want); err != nil {
+			return err
+		}
+	}
+	p.r.Upstream = string(p.buf)
+	p.r.Item = p.r.Upstream[p.base:itemEnd]
+	if permStart > 0 {
+		p.r.PermissionID = p.r.Upstream[permStart:]
+	}
+	return nil
 }
 
 func wantMethod(method, want string) *Error {
@@ -557,7 +570,9 @@ func appendItemPath(dst []byte, raw string) ([]byte, *Error) {
 	if !utf8.ValidString(v) {
 		return dst, invalid(name, "the item path is not valid UTF-8")
 	}
-	for _, seg := range strings.Split(v[1:], "/") {
+	for rest := v[1:]; ; {
+		seg, tail, more := strings.Cut(rest, "/")
+		rest = tail
 		switch {
 		case seg == "":
 			return dst, invalid(name, "the item path has an empty segment")
@@ -573,8 +588,10 @@ func appendItemPath(dst []byte, raw string) ([]byte, *Error) {
 		}
 		dst = append(dst, '/')
 		dst = appendEscaped(dst, seg)
+		if !more {
+			return dst, nil
+		}
 	}
-	return dst, nil
 }
 
 // percentDecode decodes %XX escapes once. '+' is a plus: this is a path.
