@@ -297,7 +297,9 @@ func (c *CreateLink) validate(v Version, ctx *Context) *Error {
 	return c.platform(ctx.DriveType, ctx.ItemKind)
 }
 
-// platform applies the drive and item rules of seeds 000–002.
+// platform applies the drive and item rules of seeds 000–002. embed is
+// for files as well as personal drives: 000 says "only available for files
+// in OneDrive personal".
 func (c *CreateLink) platform(d DriveType, k ItemKind) *Error {
 	if d == DrivePersonal {
 		switch c.Type {
@@ -318,7 +320,7 @@ func (c *CreateLink) platform(d DriveType, k ItemKind) *Error {
 	switch {
 	case k == ItemFile && c.Type == TypeCreateOnly:
 		return invalid("type", "'createOnly' links exist only for folders")
-	case k == ItemFolder && (c.Type == TypeReview || c.Type == TypeBlocksDownload):
+	case k == ItemFolder && (c.Type == TypeReview || c.Type == TypeBlocksDownload || c.Type == TypeEmbed):
 		return invalid("type", "'"+c.Type.String()+"' links exist only for files")
 	}
 	return nil

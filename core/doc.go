@@ -14,8 +14,8 @@
 //   - shareid: the u! sharing-URL encoding (done right: full padding strip,
 //     every '+' and '/', any UTF-8);
 //   - permission: canonical shaping of Graph's three response shapes;
-//   - grapherror: sharelink's own errors and Graph's upstream errors,
-//     throttling and Retry-After;
+//   - grapherror: sharelink's own errors, as values with a Graph code;
+//   - upstream: Graph's error bodies, throttling and Retry-After;
 //   - policy: an organisation's sharing rules, checked before anything is
 //     sent.
 //

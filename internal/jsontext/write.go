@@ -77,17 +77,32 @@ func AppendBool(dst []byte, b bool) []byte {
 // written, members in document order, OData annotations dropped at every
 // level. Running it on its own output gives the same bytes.
 func AppendCanonical(dst []byte, v gjson.Result) []byte {
+	dst, _ = appendCanonical(dst, v, nil)
+	return dst
+}
+
+// AppendCanonicalUnique is AppendCanonical that also finds the first key
+// repeated within one object, at any level (annotations aside): the
+// caller refuses such a value as ambiguous and drops dst. keys is scratch
+// space the caller may reuse; checking while writing spares a second walk.
+func AppendCanonicalUnique(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string) {
+	return appendCanonical(dst, v, keys)
+}
+
+// appendCanonical checks keys for repeats when keys is not nil: the keys
+// of the objects being written, innermost last, share one buffer.
+func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string) {
 	switch v.Type {
 	case gjson.String:
-		return AppendString(dst, v.Str)
+		return AppendString(dst, v.Str), ""
 	case gjson.Number:
-		return append(dst, v.Raw...)
+		return append(dst, v.Raw...), ""
 	case gjson.True:
-		return append(dst, "true"...)
+		return append(dst, "true"...), ""
 	case gjson.False:
-		return append(dst, "false"...)
+		return append(dst, "false"...), ""
 	case gjson.Null:
-		return append(dst, "null"...)
+		return append(dst, "null"...), ""
 	}
 	if v.IsArray() {
 		dst = append(dst, '[')
@@ -97,22 +112,38 @@ func AppendCanonical(dst []byte, v gjson.Result) []byte {
 				dst = append(dst, ',')
 			}
 			first = false
-			dst = AppendCanonical(dst, e)
-			return true
+			dst, dup = appendCanonical(dst, e, keys)
+			return dup == ""
 		})
-		return append(dst, ']')
+		return append(dst, ']'), dup
 	}
 	if v.IsObject() {
 		dst = append(dst, '{')
+		mark := 0
+		if keys != nil {
+			mark = len(*keys)
+		}
 		v.ForEach(func(k, e gjson.Result) bool {
 			if IsAnnotation(k.Str) {
 				return true
 			}
+			if keys != nil {
+				for _, s := range (*keys)[mark:] {
+					if s == k.Str {
+						dup = k.Str
+						return false
+					}
+				}
+				*keys = append(*keys, k.Str)
+			}
 			dst = AppendKey(dst, k.Str)
-			dst = AppendCanonical(dst, e)
-			return true
+			dst, dup = appendCanonical(dst, e, keys)
+			return dup == ""
 		})
-		return append(dst, '}')
+		if keys != nil {
+			*keys = (*keys)[:mark]
+		}
+		return append(dst, '}'), dup
 	}
-	return append(dst, "null"...)
+	return append(dst, "null"...), ""
 }

@@ -1,0 +1,172 @@
+package ops
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sharelink/sharelink/core"
+	"github.com/sharelink/sharelink/internal/jsontext"
+	"github.com/tidwall/gjson"
+)
+
+var shapePermissionFields = [...]field{
+	{"status", gjson.Number, true},
+	{"body", gjson.JSON, true},
+}
+
+// ShapePermission: {"status","body"} → for a single permission
+// {"created","kind","permission"}, for a collection
+// {"permissions":[...],"kinds":[...],"link"?} where link is the entry whose
+// link facet has a scope (grant's updated link). body is the upstream
+// body as a JSON value, or as a string holding its raw text.
+func ShapePermission(input []byte) ([]byte, error) {
+	var in [len(shapePermissionFields)]gjson.Result
+	if err := readEnvelope(input, shapePermissionFields[:], in[:]); err != nil {
+		return nil, err
+	}
+	status, err := statusInput(in[0])
+	if err != nil {
+		return nil, err
+	}
+	s, err := core.ShapePermission(status, bodyBytes(in[1]))
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(s.Body)+32+8*len(s.Kinds))
+	if !s.Collection {
+		b = append(b, `{"created":`...)
+		b = jsontext.AppendBool(b, s.Created)
+		b = append(b, `,"kind":`...)
+		b = jsontext.AppendString(b, s.Kinds[0].String())
+		b = append(b, `,"permission":`...)
+		b = append(b, s.Body...)
+		return append(b, '}'), nil
+	}
+	// Body is {"value":[...]}: its array is the permissions.
+	b = append(b, `{"permissions":`...)
+	b = append(b, s.Body[len(`{"value":`):len(s.Body)-1]...)
+	b = append(b, `,"kinds":[`...)
+	for i, k := range s.Kinds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, k.String())
+	}
+	b = append(b, ']')
+	if s.Link >= 0 {
+		b = append(b, `,"link":`...)
+		b = append(b, s.Entry(s.Link)...)
+	}
+	return append(b, '}'), nil
+}
+
+var shapeErrorFields = [...]field{
+	{"status", gjson.Number, true},
+	{"headers", gjson.JSON, false},
+	{"body", gjson.JSON, false},
+}
+
+// ShapeError: {"status","headers"?,"body"?} →
+// {"status","error","throttled","retryable","retryAfterSeconds"?}.
+// headers maps names (any letter case) to a string or an array of
+// strings; only Retry-After is read. body is as for ShapePermission;
+// absent or null means an empty body. error is the canonical value of
+// Graph's "error" member; retryAfterSeconds is whole seconds rounded up,
+// present when Retry-After was readable.
+func ShapeError(input []byte, now time.Time) ([]byte, error) {
+	var in [len(shapeErrorFields)]gjson.Result
+	if err := readEnvelope(input, shapeErrorFields[:], in[:]); err != nil {
+		return nil, err
+	}
+	status, err := statusInput(in[0])
+	if err != nil {
+		return nil, err
+	}
+	retryAfter, err := retryAfterHeader(in[1])
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	if in[2].Exists() && in[2].Type != gjson.Null {
+		body = bodyBytes(in[2])
+	}
+	u := core.ParseUpstreamError(status, retryAfter, body, now)
+	b := make([]byte, 0, 160+len(u.Message))
+	b = append(b, `{"status":`...)
+	b = strconv.AppendInt(b, int64(u.Status), 10)
+	b = append(b, `,"error":`...)
+	b = u.AppendObject(b)
+	b = append(b, `,"throttled":`...)
+	b = jsontext.AppendBool(b, u.Throttled)
+	b = append(b, `,"retryable":`...)
+	b = jsontext.AppendBool(b, u.Retryable)
+	if u.HasRetryAfter {
+		secs := u.RetryAfter / time.Second
+		if u.RetryAfter%time.Second != 0 {
+			secs++
+		}
+		b = append(b, `,"retryAfterSeconds":`...)
+		b = strconv.AppendInt(b, int64(secs), 10)
+	}
+	return append(b, '}'), nil
+}
+
+// statusInput reads "status": an integer HTTP status, 100–599, written
+// as plain digits.
+func statusInput(v gjson.Result) (int, error) {
+	n, err := strconv.Atoi(v.Raw)
+	if err != nil || n < 100 || n > 599 {
+		return 0, invalidInput("status", "'status' must be an integer HTTP status from 100 to 599")
+	}
+	return n, nil
+}
+
+// retryAfterHeader finds Retry-After in the headers object. A name given
+// twice in different cases, or twice in an array, is ambiguous.
+func retryAfterHeader(h gjson.Result) (string, error) {
+	if !h.Exists() {
+		return "", nil
+	}
+	if !h.IsObject() {
+		return "", invalidInput("headers", "'headers' must be an object, not "+jsontext.TypeName(h))
+	}
+	var seen [16]string
+	var value string
+	var err error
+	found := false
+	dup := jsontext.Members(h, seen[:0], func(name string, v gjson.Result) bool {
+		target := "headers." + name
+		var s string
+		n := 0
+		switch {
+		case v.Type == gjson.String:
+			s, n = v.Str, 1
+		case v.IsArray():
+			v.ForEach(func(_, e gjson.Result) bool {
+				if e.Type != gjson.String {
+					err = invalidInput(target, "a header value must be a string or an array of strings")
+					return false
+				}
+				s = e.Str
+				n++
+				return true
+			})
+		default:
+			err = invalidInput(target, "a header value must be a string or an array of strings")
+		}
+		if err != nil || !strings.EqualFold(name, "Retry-After") || n == 0 {
+			return err == nil
+		}
+		if found || n > 1 {
+			err = invalidInput(target, "Retry-After is given more than once")
+			return false
+		}
+		found, value = true, s
+		return true
+	})
+	if dup != "" {
+		return "", invalidInput("headers."+dup, "the header '"+dup+"' appears twice")
+	}
+	return value, err
+}

@@ -1,0 +1,650 @@
+package core
+
+import (
+	"strconv"
+
+	"github.com/sharelink/sharelink/internal/jsontext"
+	"github.com/tidwall/gjson"
+)
+
+// PermissionKind classifies a shaped permission. See ShapePermission for
+// the rule.
+type PermissionKind uint8
+
+// KindOther is the zero value so that an unclassified permission never
+// passes for a link.
+const (
+	KindOther PermissionKind = iota
+	KindLink
+	KindUserGrant
+	KindInvitation
+	KindOwner
+)
+
+var permissionKindNames = [...]string{"other", "link", "userGrant", "invitation", "owner"}
+
+func (k PermissionKind) String() string {
+	if int(k) < len(permissionKindNames) {
+		return permissionKindNames[k]
+	}
+	return "other"
+}
+
+// Shaped is a Graph permission response in canonical form.
+type Shaped struct {
+	Body       []byte           // one permission object, or {"value":[...]} for a collection
+	Collection bool             // the body was {"value":[...]}
+	Created    bool             // a single permission answered with 201 (createLink made a new link)
+	Kinds      []PermissionKind // one per permission, in order
+	Link       int              // index of the first permission whose link has a scope (grant's updated link); -1 if none
+	ends       []int            // collections: offset in Body just past each entry
+}
+
+// Entry returns the canonical bytes of permission i: a sub-slice of Body.
+func (s *Shaped) Entry(i int) []byte {
+	if !s.Collection {
+		if i == 0 {
+			return s.Body
+		}
+		return nil
+	}
+	if i < 0 || i >= len(s.ends) {
+		return nil
+	}
+	start := len(`{"value":[`)
+	if i > 0 {
+		start = s.ends[i-1] + 1 // past the comma
+	}
+	return s.Body[start:s.ends[i]]
+}
+
+// permissionDepth bounds an upstream permission body: identity sets nest
+// three or four levels; 64 leaves room for properties Graph may add.
+const permissionDepth = 64
+
+// ShapePermission turns a Graph permission response into the documented
+// v1.0 permission schema, canonically: the same input gives the same bytes
+// on every target, and shaping the output again gives it back unchanged.
+//
+// status must be 200 or 201: any other status does not carry a permission
+// (shape Graph's errors with ParseUpstreamError), so it is a 502
+// badGateway with target "status". Created is true for a single
+// permission with 201: createLink answers 201 when it made a link and 200
+// when it returned an existing one.
+//
+// body is one of Graph's three shapes: a permission {...}; the beta
+// wrapper {"value":{...}} (seed 002), shaped as a single permission; a
+// collection {"value":[...]} (list permissions, grant). A body with a
+// "value" member is a wrapper and may hold nothing else but annotations;
+// "value" is therefore never a permission's own property.
+//
+// Each permission is written with these members, in this order, then its
+// unknown members in input order: id, roles, link, hasPassword,
+// expirationDateTime, grantedToV2, grantedToIdentitiesV2, grantedTo,
+// grantedToIdentities, invitation, inheritedFrom, shareId. The link
+// facet's members are ordered type, scope, webUrl, webHtml,
+// preventsDownload, application, then unknown ones. Other values are
+// re-encoded by jsontext.AppendCanonical. Also:
+//   - OData annotations (any key containing "@odata") are dropped at every
+//     level;
+//   - a known property that is null is absent (null is how serialisers
+//     write unset properties); unknown ones are kept as they are;
+//   - grantedToV2 is filled from grantedTo when only grantedTo is present,
+//     and the reverse; grantedToIdentitiesV2 and grantedToIdentities alike;
+//   - roles: "sp.owner" becomes "owner", "sp.member" "member", repeats are
+//     dropped, the order is otherwise kept;
+//   - expirationDateTime 0001-01-01T00:00:00Z (Graph's "never", with or
+//     without zero fractional digits, Z or ±00:00) is removed.
+//
+// Classification, first match wins: an invitation facet → KindInvitation
+// (grant's invitations to external users carry a link too); a role "owner"
+// → KindOwner; a link facet → KindLink; grantedToV2 or grantedTo with at
+// least one member → KindUserGrant; else KindOther.
+//
+// Graph's bodies are checked as strictly as requests: malformed JSON,
+// invalid UTF-8, nesting past 64 levels, a non-object permission, a known
+// property of the wrong type, or a key repeated in any object (Graph's
+// clients read the last one, gjson the first: the body is ambiguous) give
+// a 502 badGateway whose target is the body path at fault ("body",
+// "roles[1]", "value[3].link.scope").
+func ShapePermission(status int, body []byte) (Shaped, error) {
+	s, err := shapePermission(status, body)
+	if err != nil {
+		return Shaped{Link: -1}, err
+	}
+	return s, nil
+}
+
+func shapePermission(status int, body []byte) (Shaped, *Error) {
+	out := Shaped{Link: -1}
+	if status != 200 && status != 201 {
+		return out, badGateway("status", "the upstream answered HTTP "+strconv.Itoa(status)+", which carries no permission")
+	}
+	if p, key := jsontext.Check(body, permissionDepth); p != jsontext.OK {
+		if p != jsontext.TooDeep || key == "" {
+			key = "body"
+		}
+		return out, badGateway(key, "the upstream permission body is unusable: "+p.String())
+	}
+	var keyBuf [32]string
+	sh := permShaper{keys: keyBuf[:0], index: -1}
+	// Room for the identity copies that filling adds; growth past it is
+	// amortised.
+	sh.dst = make([]byte, 0, len(body)+len(body)/2+64)
+	obj := jsontext.Parse(body)
+	var f permFields
+	if !sh.collect(obj, &f) {
+		return out, sh.err
+	}
+	if v := f.v[pValue]; v.Exists() {
+		if f.other != "" {
+			return out, badGateway(segmentForMessage(f.other), "the upstream wrapper has '"+segmentForMessage(f.other)+"' beside 'value'")
+		}
+		if v.IsArray() {
+			return sh.collection(out, v)
+		}
+		if !v.IsObject() {
+			return out, badGateway("value", "the upstream 'value' must be a permission or an array of permissions, not "+jsontext.TypeName(v))
+		}
+		sh.wrapped = true
+		f = permFields{}
+		if !sh.collect(v, &f) || !sh.noValue(&f) {
+			return out, sh.err
+		}
+		obj = v
+	}
+	k := sh.write(obj, &f)
+	if sh.err != nil {
+		return out, sh.err
+	}
+	out.Body = sh.dst
+	out.Kinds = []PermissionKind{k}
+	out.Created = status == 201
+	if sh.hasScope {
+		out.Link = 0
+	}
+	return out, nil
+}
+
+func (sh *permShaper) collection(out Shaped, arr gjson.Result) (Shaped, *Error) {
+	out.Collection = true
+	out.Kinds = make([]PermissionKind, 0, 16)
+	out.ends = make([]int, 0, 16)
+	sh.dst = append(sh.dst, `{"value":[`...)
+	sh.index = 0
+	arr.ForEach(func(_, e gjson.Result) bool {
+		if !e.IsObject() {
+			sh.err = badGateway(sh.path(""), "the upstream permission "+sh.path("")+" is "+jsontext.TypeName(e)+", not an object")
+			return false
+		}
+		var f permFields
+		if !sh.collect(e, &f) || !sh.noValue(&f) {
+			return false
+		}
+		if sh.index > 0 {
+			sh.dst = append(sh.dst, ',')
+		}
+		sh.hasScope = false
+		k := sh.write(e, &f)
+		if sh.err != nil {
+			return false
+		}
+		if sh.hasScope && out.Link < 0 {
+			out.Link = sh.index
+		}
+		out.Kinds = append(out.Kinds, k)
+		out.ends = append(out.ends, len(sh.dst))
+		sh.index++
+		return true
+	})
+	if sh.err != nil {
+		return Shaped{Link: -1}, sh.err
+	}
+	out.Body = append(sh.dst, "]}"...)
+	return out, nil
+}
+
+// Slots of the permission members shaping reads, in output order; pValue
+// is the wrapper's member.
+const (
+	pID = iota
+	pRoles
+	pLink
+	pHasPassword
+	pExpiration
+	pGrantedToV2
+	pGrantedToIdentitiesV2
+	pGrantedTo
+	pGrantedToIdentities
+	pInvitation
+	pInheritedFrom
+	pShareID
+	pValue
+	pCount
+)
+
+var permissionKeys = [pCount]string{"id", "roles", "link", "hasPassword", "expirationDateTime",
+	"grantedToV2", "grantedToIdentitiesV2", "grantedTo", "grantedToIdentities",
+	"invitation", "inheritedFrom", "shareId", "value"}
+
+// The JSON type each slot must have.
+const (
+	tAny = iota
+	tString
+	tBool
+	tObject
+	tArray
+)
+
+var permissionTypes = [pCount]uint8{tString, tArray, tObject, tBool, tString,
+	tObject, tArray, tObject, tArray,
+	tObject, tObject, tString, tAny}
+
+func permissionSlot(k string) int {
+	for i, name := range permissionKeys {
+		if name == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// permFields holds one object's known members; absent and null ones do
+// not Exist.
+type permFields struct {
+	v       [pCount]gjson.Result
+	unknown bool   // members besides the known ones and annotations
+	other   string // the first member besides "value" and annotations
+}
+
+// permShaper carries one call's output and scratch space.
+type permShaper struct {
+	dst      []byte
+	keys     []string // keys of the objects being walked, innermost last: duplicate detection with one buffer for all levels
+	err      *Error
+	wrapped  bool // the single permission came as {"value":{...}}
+	index    int  // collection entry being shaped; -1 for a single
+	hasScope bool // the permission being written has a link with a scope
+}
+
+func badGateway(target, msg string) *Error {
+	return &Error{Status: 502, Code: CodeBadGateway, Message: msg, Target: target}
+}
+
+// path names rel inside the current permission for an error target.
+func (sh *permShaper) path(rel string) string {
+	var p string
+	switch {
+	case sh.index >= 0:
+		p = "value[" + strconv.Itoa(sh.index) + "]"
+	case sh.wrapped:
+		p = "value"
+	default:
+		if rel == "" {
+			return "body"
+		}
+		return rel
+	}
+	if rel == "" {
+		return p
+	}
+	return p + "." + rel
+}
+
+// seen reports whether k is among the keys pushed since mark, else pushes it.
+func (sh *permShaper) seen(mark int, k string) bool {
+	for _, s := range sh.keys[mark:] {
+		if s == k {
+			return true
+		}
+	}
+	sh.keys = append(sh.keys, k)
+	return false
+}
+
+func (sh *permShaper) duplicate(rel, k string) bool {
+	k = segmentForMessage(k)
+	sh.err = badGateway(sh.path(rel), "the upstream body repeats the key '"+k+"'; it is ambiguous")
+	return false
+}
+
+func (sh *permShaper) wrongType(rel string, v gjson.Result, want string) bool {
+	sh.err = badGateway(sh.path(rel), "the upstream '"+sh.path(rel)+"' must be "+want+", not "+jsontext.TypeName(v))
+	return false
+}
+
+// collect reads obj's members into f, checking keys and types.
+func (sh *permShaper) collect(obj gjson.Result, f *permFields) bool {
+	mark := len(sh.keys)
+	ok := true
+	obj.ForEach(func(key, v gjson.Result) bool {
+		k := key.Str
+		if jsontext.IsAnnotation(k) {
+			return true
+		}
+		if sh.seen(mark, k) {
+			ok = sh.duplicate(segmentForMessage(k), k)
+			return false
+		}
+		i := permissionSlot(k)
+		if i != pValue && f.other == "" {
+			f.other = k
+		}
+		if i < 0 {
+			f.unknown = true
+			return true
+		}
+		if v.Type == gjson.Null && i != pValue {
+			return true
+		}
+		if ok = sh.typed(i, v); ok {
+			f.v[i] = v
+		}
+		return ok
+	})
+	sh.keys = sh.keys[:mark]
+	return ok
+}
+
+// noValue refuses "value" inside a permission: written at the top, it
+// would read back as a wrapper.
+func (sh *permShaper) noValue(f *permFields) bool {
+	if f.v[pValue].Exists() {
+		sh.err = badGateway(sh.path("value"), "a permission has no 'value' property")
+		return false
+	}
+	return true
+}
+
+func (sh *permShaper) typed(i int, v gjson.Result) bool {
+	k := permissionKeys[i]
+	switch permissionTypes[i] {
+	case tString:
+		if v.Type != gjson.String {
+			return sh.wrongType(k, v, "a string")
+		}
+	case tBool:
+		if v.Type != gjson.True && v.Type != gjson.False {
+			return sh.wrongType(k, v, "a boolean")
+		}
+	case tObject:
+		if !v.IsObject() {
+			return sh.wrongType(k, v, "an object")
+		}
+	case tArray:
+		if !v.IsArray() {
+			return sh.wrongType(k, v, "an array")
+		}
+	}
+	return true
+}
+
+// canonical appends v, the member k, by jsontext.AppendCanonicalUnique; a
+// repeated key inside it fails the shaping, with prefix+k as the target
+// (joined only then: this is the hot path).
+func (sh *permShaper) canonical(prefix, k string, v gjson.Result) bool {
+	var dup string
+	if sh.dst, dup = jsontext.AppendCanonicalUnique(sh.dst, v, &sh.keys); dup != "" {
+		return sh.duplicate(prefix+segmentForMessage(k), dup)
+	}
+	return true
+}
+
+// write appends the permission obj, whose members collect read into f,
+// and classifies it. On failure sh.err is set.
+func (sh *permShaper) write(obj gjson.Result, f *permFields) PermissionKind {
+	sh.dst = append(sh.dst, '{')
+	if v := f.v[pID]; v.Exists() {
+		sh.dst = jsontext.AppendKey(sh.dst, "id")
+		sh.dst = jsontext.AppendString(sh.dst, v.Str)
+	}
+	owner := false
+	if v := f.v[pRoles]; v.Exists() {
+		if owner = sh.roles(v); sh.err != nil {
+			return KindOther
+		}
+	}
+	if v := f.v[pLink]; v.Exists() {
+		if !sh.link(v) {
+			return KindOther
+		}
+	}
+	if v := f.v[pHasPassword]; v.Exists() {
+		sh.dst = jsontext.AppendKey(sh.dst, "hasPassword")
+		sh.dst = jsontext.AppendBool(sh.dst, v.Type == gjson.True)
+	}
+	if v := f.v[pExpiration]; v.Exists() && !isNeverExpiry(v.Str) {
+		sh.dst = jsontext.AppendKey(sh.dst, "expirationDateTime")
+		sh.dst = jsontext.AppendString(sh.dst, v.Str)
+	}
+	if !sh.identities(f) {
+		return KindOther
+	}
+	for _, i := range [...]int{pInvitation, pInheritedFrom} {
+		if v := f.v[i]; v.Exists() {
+			sh.dst = jsontext.AppendKey(sh.dst, permissionKeys[i])
+			if !sh.canonical("", permissionKeys[i], v) {
+				return KindOther
+			}
+		}
+	}
+	if v := f.v[pShareID]; v.Exists() {
+		sh.dst = jsontext.AppendKey(sh.dst, "shareId")
+		sh.dst = jsontext.AppendString(sh.dst, v.Str)
+	}
+	if f.unknown && !sh.unknown(obj, "", permissionSlot) {
+		return KindOther
+	}
+	sh.dst = append(sh.dst, '}')
+
+	switch {
+	case f.v[pInvitation].Exists():
+		return KindInvitation
+	case owner:
+		return KindOwner
+	case f.v[pLink].Exists():
+		return KindLink
+	case hasMember(f.v[pGrantedToV2]) || hasMember(f.v[pGrantedTo]):
+		return KindUserGrant
+	}
+	return KindOther
+}
+
+// identities writes grantedToV2, grantedToIdentitiesV2, grantedTo and
+// grantedToIdentities. When only one of a V2/legacy pair is present both
+// get its canonical bytes, written once and then copied.
+func (sh *permShaper) identities(f *permFields) bool {
+	var spans [2][2]int
+	for j, pair := range [2][2]int{{pGrantedToV2, pGrantedTo}, {pGrantedToIdentitiesV2, pGrantedToIdentities}} {
+		v := f.v[pair[0]]
+		if !v.Exists() {
+			v = f.v[pair[1]]
+		}
+		if v.Exists() {
+			sh.dst = jsontext.AppendKey(sh.dst, permissionKeys[pair[0]])
+			spans[j][0] = len(sh.dst)
+			if !sh.canonical("", permissionKeys[pair[0]], v) {
+				return false
+			}
+			spans[j][1] = len(sh.dst)
+		}
+	}
+	for j, pair := range [2][2]int{{pGrantedToV2, pGrantedTo}, {pGrantedToIdentitiesV2, pGrantedToIdentities}} {
+		if spans[j][1] == 0 {
+			continue
+		}
+		sh.dst = jsontext.AppendKey(sh.dst, permissionKeys[pair[1]])
+		if a, b := f.v[pair[0]], f.v[pair[1]]; a.Exists() && b.Exists() && a.Raw != b.Raw {
+			if !sh.canonical("", permissionKeys[pair[1]], b) {
+				return false
+			}
+			continue
+		}
+		// Appending a slice of dst to itself is safe: on growth the old
+		// array is still intact, else the copy lands past len.
+		sh.dst = append(sh.dst, sh.dst[spans[j][0]:spans[j][1]]...)
+	}
+	return true
+}
+
+// roles writes roles with SharePoint's names mapped and repeats dropped,
+// and reports whether "owner" is among them.
+func (sh *permShaper) roles(v gjson.Result) (owner bool) {
+	sh.dst = jsontext.AppendKey(sh.dst, "roles")
+	sh.dst = append(sh.dst, '[')
+	mark := len(sh.keys)
+	i := 0
+	v.ForEach(func(_, e gjson.Result) bool {
+		if e.Type != gjson.String {
+			sh.wrongType("roles["+strconv.Itoa(i)+"]", e, "a string")
+			return false
+		}
+		i++
+		r := e.Str
+		switch r {
+		case "sp.owner":
+			r = "owner"
+		case "sp.member":
+			r = "member"
+		}
+		if sh.seen(mark, r) {
+			return true
+		}
+		if len(sh.keys)-mark > 1 {
+			sh.dst = append(sh.dst, ',')
+		}
+		sh.dst = jsontext.AppendString(sh.dst, r)
+		owner = owner || r == "owner"
+		return true
+	})
+	sh.keys = sh.keys[:mark]
+	sh.dst = append(sh.dst, ']')
+	return owner
+}
+
+// Slots of the link facet, in output order.
+const (
+	lType = iota
+	lScope
+	lWebURL
+	lWebHTML
+	lPreventsDownload
+	lApplication
+	lCount
+)
+
+var linkKeys = [lCount]string{"type", "scope", "webUrl", "webHtml", "preventsDownload", "application"}
+
+func linkSlot(k string) int {
+	for i, name := range linkKeys {
+		if name == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// link writes the link facet and notes whether it has a scope.
+func (sh *permShaper) link(obj gjson.Result) bool {
+	var f [lCount]gjson.Result
+	unknown := false
+	mark := len(sh.keys)
+	ok := true
+	obj.ForEach(func(key, v gjson.Result) bool {
+		k := key.Str
+		if jsontext.IsAnnotation(k) {
+			return true
+		}
+		if sh.seen(mark, k) {
+			ok = sh.duplicate("link."+segmentForMessage(k), k)
+			return false
+		}
+		i := linkSlot(k)
+		if i < 0 {
+			unknown = true
+			return true
+		}
+		if v.Type == gjson.Null {
+			return true
+		}
+		switch {
+		case i == lPreventsDownload && v.Type != gjson.True && v.Type != gjson.False:
+			ok = sh.wrongType("link."+k, v, "a boolean")
+		case i == lApplication && !v.IsObject():
+			ok = sh.wrongType("link."+k, v, "an object")
+		case i < lPreventsDownload && v.Type != gjson.String:
+			ok = sh.wrongType("link."+k, v, "a string")
+		}
+		f[i] = v
+		return ok
+	})
+	sh.keys = sh.keys[:mark]
+	if !ok {
+		return false
+	}
+	sh.hasScope = f[lScope].Exists()
+	sh.dst = jsontext.AppendKey(sh.dst, "link")
+	sh.dst = append(sh.dst, '{')
+	for i, v := range f {
+		if v.Exists() {
+			sh.dst = jsontext.AppendKey(sh.dst, linkKeys[i])
+			if !sh.canonical("link.", linkKeys[i], v) {
+				return false
+			}
+		}
+	}
+	if unknown && !sh.unknown(obj, "link.", linkSlot) {
+		return false
+	}
+	sh.dst = append(sh.dst, '}')
+	return true
+}
+
+// unknown writes obj's members that slot does not know, in input order,
+// annotations dropped.
+func (sh *permShaper) unknown(obj gjson.Result, prefix string, slot func(string) int) bool {
+	ok := true
+	obj.ForEach(func(key, v gjson.Result) bool {
+		if k := key.Str; !jsontext.IsAnnotation(k) && slot(k) < 0 {
+			sh.dst = jsontext.AppendKey(sh.dst, k)
+			ok = sh.canonical(prefix, k, v)
+		}
+		return ok
+	})
+	return ok
+}
+
+// hasMember reports whether v is an object with a member other than an
+// annotation: an identity set that names someone.
+func hasMember(v gjson.Result) bool {
+	found := false
+	if v.IsObject() {
+		v.ForEach(func(key, _ gjson.Result) bool {
+			found = !jsontext.IsAnnotation(key.Str)
+			return !found
+		})
+	}
+	return found
+}
+
+// isNeverExpiry reports whether s is 0001-01-01T00:00:00 UTC, which Graph
+// writes for a link that does not expire: optional zero fraction, then Z,
+// z, +00:00 or -00:00.
+func isNeverExpiry(s string) bool {
+	const never = "0001-01-01T00:00:00"
+	if len(s) < len(never) || s[:len(never)] != never {
+		return false
+	}
+	r := s[len(never):]
+	if len(r) > 1 && r[0] == '.' {
+		n := 1
+		for n < len(r) && r[n] == '0' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		r = r[n:]
+	}
+	return r == "Z" || r == "z" || r == "+00:00" || r == "-00:00"
+}
