@@ -35,6 +35,9 @@ func TestVectors(t *testing.T) {
 			if msg := v.Check(got, e); msg != "" {
 				t.Fatal(msg)
 			}
+			if got != nil && !json.Valid(got) {
+				t.Fatalf("output is not JSON: %s", got)
+			}
 		})
 	}
 }
