@@ -10,7 +10,7 @@ BENCHTIME   ?= 1s
 # EXTRA_TESTS (run by make test) and EXTRA_BENCH (run by make bench).
 EXTRA_TESTS :=
 EXTRA_BENCH :=
--include lambda/lambda.mk plugin/plugin.mk
+-include lambda/lambda.mk plugin/plugin.mk tests/peers/peers.mk
 
 ## test: formatting, vet, staticcheck and every test with the race detector.
 test: lint unit $(EXTRA_TESTS)
