@@ -8,6 +8,7 @@ BENCHTIME   ?= 1s
 
 # Each shipped part keeps its own targets beside its code and adds to
 # EXTRA_TESTS (run by make test) and EXTRA_BENCH (run by make bench).
+.DEFAULT_GOAL := test
 EXTRA_TESTS :=
 EXTRA_BENCH :=
 -include lambda/lambda.mk plugin/plugin.mk tests/peers/peers.mk

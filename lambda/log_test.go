@@ -1,0 +1,98 @@
+package lambda
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sharelink/sharelink/core"
+	"github.com/sharelink/sharelink/tests/graphsim"
+)
+
+// TestLogsHoldNoSecrets sends requests carrying a token, a password and
+// recipients' addresses through success, refusal, policy and upstream
+// failure, then reads every log line: one per request, JSON, with the
+// fields operators need, and none of the secrets.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		p, err := core.ParsePolicy([]byte(`{"allowedRecipientDomains":["contoso.com"],"maxExpiryDays":5,"expiryAction":"clamp"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Policy = p
+	})
+	const password = "Pa55-w0rd-Zebra!"
+	secrets := []string{e.token, password, "bob@contoso.com", "eve@fabrikam.com", "carol@outlook.com", "alice@contoso.com",
+		"mallory@contoso.com", strings.Split(e.token, ".")[1]}
+	item := "/v1.0/me/drive/items/" + graphsim.DemoReportID
+	later := time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	reqs := []req{
+		{method: "POST", path: item + "/createLink", body: `{"type":"edit","scope":"anonymous","password":"` + password + `","expirationDateTime":"` + later + `"}`},
+		{method: "POST", path: item + "/createLink", body: `{"type":"view","scope":"users","recipients":[{"email":"bob@contoso.com"}],"sendNotification":true,"message":"hi"}`},
+		{method: "POST", path: item + "/createLink", body: `{"type":"view","scope":"users","recipients":[{"email":"eve@fabrikam.com"}]}`},
+		{method: "POST", path: item + "/createLink", body: `{"type":"view","scope":"users","recipients":[{"email":"not-an-address@"}],"password":"` + password + `"}`},
+		{method: "POST", path: item + "/createLink", body: `{"type":"view","bob@contoso.com":1}`},
+		{method: "POST", path: item + "/createLink", body: `{"type":"view","` + password + `":1}`},
+		{method: "POST", path: "/v1.0/users/alice@contoso.com/drive/items/" + graphsim.DemoReportID + "/createLink", body: `{"type":"view","scope":"organization"}`},
+		{method: "POST", path: "/v1.0/users/mallory@contoso.com/drive/items/01X/createLink", body: `{"type":"view","scope":"organization"}`},
+		{method: "POST", path: "/v1.0/shares/" + core.EncodeSharingURL("https://contoso-my.sharepoint.com/personal/alice_contoso_com/Documents/Documents/Report.docx") + "/permission/grant",
+			body: `{"recipients":[{"email":"bob@contoso.com"}],"roles":["read"]}`},
+		{method: "POST", path: "/v1.0/shares/" + core.EncodeSharingURL("https://contoso.sharepoint.com/x") + "/permission/grant",
+			body: `{"recipients":[{"email":"eve@fabrikam.com"}],"roles":["read"]}`},
+		{path: item + "/permissions"},
+		{path: item + "/permissions", headers: map[string]string{"authorization": ""}},
+		{path: item + "/permissions", headers: map[string]string{"authorization": "Bearer " + password}},
+		{path: "/v1.0/me/drive/items/" + graphsim.DemoTripID, headers: map[string]string{"authorization": "Bearer " + graphsim.DemoToken(graphsim.DemoCarolUPN)}},
+	}
+	secrets = append(secrets, graphsim.DemoToken(graphsim.DemoCarolUPN))
+	e.sim.Inject(graphsim.Fault{Kind: "throttle", Count: 1, RetryAfter: "1", Route: "permissions"})
+	for _, r := range reqs {
+		e.do(r)
+	}
+	lines := strings.Split(strings.TrimSpace(e.logs.String()), "\n")
+	if len(lines) != len(reqs) {
+		t.Fatalf("%d log lines for %d requests", len(lines), len(reqs))
+	}
+	for i, line := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("line %d is not JSON: %v: %s", i, err, line)
+		}
+		for _, k := range []string{"time", "level", "msg", "method", "status", "latency_ms", "request_id", "client_request_id"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("line %d has no %q: %s", i, k, line)
+			}
+		}
+		for _, s := range secrets {
+			if strings.Contains(line, s) {
+				t.Errorf("line %d holds a secret %.12q…: %s", i, s, line)
+			}
+		}
+		if strings.Contains(line, "@") {
+			t.Errorf("line %d holds an address: %s", i, line)
+		}
+	}
+	for _, want := range []string{`"route":"createLink"`, `"route":"grant"`, `"upstream_attempts":2`, `"adjusted":"expirationDateTime by policy.maxExpiryDays"`, `"error_target":"policy.allowedRecipientDomains"`} {
+		if !strings.Contains(e.logs.String(), want) {
+			t.Errorf("the log has no %s", want)
+		}
+	}
+}
+
+func TestSafeTarget(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"recipients[1].email", "recipients[1].email"},
+		{"policy.maxExpiryDays", "policy.maxExpiryDays"},
+		{"item-id", "item-id"},
+		{"$select", "$select"},
+		{"bob@contoso.com", ""},
+		{"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.signaturesignaturesignature", ""},
+		{"has space", ""},
+	}
+	for _, tt := range tests {
+		if got := safeTarget(tt.in); got != tt.want {
+			t.Errorf("safeTarget(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

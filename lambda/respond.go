@@ -1,0 +1,143 @@
+package lambda
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/sharelink/sharelink/core"
+)
+
+// respond turns the upstream outcome into the caller's response. Bodies
+// are core's: ShapePermission for permissions, ParseUpstreamError for
+// Graph's errors. An item (GET …/driveItem, GET of an item) is passed
+// through as Graph sent it, after checking it is one JSON object: the
+// driveItem schema is large and open, and core shapes permissions only.
+func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGatewayV2HTTPResponse {
+	if s.err != nil {
+		return h.fail(x, s.err)
+	}
+	if s.upstream != nil {
+		return h.upstreamError(x, s.upstream, s.retry)
+	}
+	if s.status < 200 || s.status > 299 {
+		// A 1xx or 3xx: ParseUpstreamError reports it as a 502.
+		u := core.ParseUpstreamError(s.status, "", s.body, h.now())
+		return h.upstreamError(x, &u, "")
+	}
+	switch route.Action {
+	case core.ActionDeletePermission:
+		return h.reply(x, http.StatusNoContent, nil)
+	case core.ActionGetItem:
+		if !isJSONObject(s.body) {
+			return h.fail(x, badGateway("the upstream item is not a JSON object"))
+		}
+		return h.reply(x, http.StatusOK, s.body)
+	}
+	sh, err := core.ShapePermission(s.status, s.body)
+	if err != nil {
+		return h.fail(x, core.AsError(err))
+	}
+	switch route.Action {
+	case core.ActionCreateLink:
+		// 201: a new link; 200: the caller's existing link of that type
+		// and scope. Graph's distinction is kept.
+		return h.reply(x, s.status, sh.Body)
+	case core.ActionGrant, core.ActionListPermissions:
+		if !sh.Collection {
+			// Beta may answer a grant with one wrapped permission; callers
+			// get the documented {"value":[...]} either way.
+			return h.reply(x, http.StatusOK, wrapValue(sh.Body))
+		}
+	}
+	return h.reply(x, http.StatusOK, sh.Body)
+}
+
+func wrapValue(p []byte) []byte {
+	b := make([]byte, 0, len(p)+12)
+	b = append(b, `{"value":[`...)
+	b = append(b, p...)
+	return append(b, "]}"...)
+}
+
+func isJSONObject(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{':
+			return json.Valid(b)
+		}
+		return false
+	}
+	return false
+}
+
+// upstreamError answers with Graph's error, shaped, and its Retry-After
+// (as whole seconds) when Graph gave one.
+func (h *Handler) upstreamError(x *exchange, u *core.UpstreamError, retryAfter string) events.APIGatewayV2HTTPResponse {
+	x.errCode = u.Code
+	resp := h.reply(x, u.Status, u.AppendJSON(make([]byte, 0, 256)))
+	if u.HasRetryAfter && retryAfter != "" {
+		resp.Headers["retry-after"] = strconv.FormatInt(int64((u.RetryAfter+time.Second-1)/time.Second), 10)
+	}
+	return resp
+}
+
+// fail answers with one of sharelink's own errors (or core's).
+func (h *Handler) fail(x *exchange, e *core.Error) events.APIGatewayV2HTTPResponse {
+	x.errCode, x.errTarget = e.Code, e.Target
+	return h.reply(x, e.Status, e.AppendJSON(make([]byte, 0, 96+len(e.Message))))
+}
+
+// reply writes status, body and the headers every response carries:
+// request-id (Graph's, or ours when nothing went upstream),
+// client-request-id, and sharelink-adjusted when the policy changed the
+// request.
+func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV2HTTPResponse {
+	if x.requestID == "" {
+		x.requestID = h.newID()
+	}
+	hd := make(map[string]string, 6)
+	hd["request-id"] = x.requestID
+	hd["client-request-id"] = x.clientRequestID
+	hd["cache-control"] = "no-store"
+	if body != nil {
+		hd["content-type"] = "application/json"
+	}
+	if len(x.adjusted) > 0 && status < 300 {
+		hd[AdjustedHeader] = formatAdjusted(x.adjusted)
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: hd, Body: string(body)}
+}
+
+// AdjustedHeader reports what the policy changed in a request that
+// succeeded, one entry per change, comma-separated:
+//
+//	sharelink-adjusted: expirationDateTime=2026-12-25T17:00:00Z;rule=policy.maxExpiryDays;from=2027-06-01T00:00:00Z
+//
+// from is absent when the caller gave no value. Graph clamps silently;
+// sharelink says so.
+const AdjustedHeader = "sharelink-adjusted"
+
+func formatAdjusted(adj []core.Adjustment) string {
+	var b strings.Builder
+	for i, a := range adj {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.Property)
+		b.WriteByte('=')
+		b.WriteString(a.To)
+		b.WriteString(";rule=")
+		b.WriteString(a.Rule)
+		if a.From != "" {
+			b.WriteString(";from=")
+			b.WriteString(a.From)
+		}
+	}
+	return b.String()
+}
