@@ -1,0 +1,82 @@
+// The JS host's figures for sharelink's plugin (@extism/extism 2.0.0-rc13
+// on Node): module size; compile (WebAssembly.compile) cold in a new
+// process; instance (createPlugin from the compiled module) and instance
+// ready to answer (its first call runs the Go runtime's _initialize); and
+// each export's warm call on one instance against noop, the empty export:
+// the floor of a call into this module on this host. Inputs are
+// tests/pluginhost/testdata/bench.json, the Go host benchmark's.
+//
+//   SHARELINK_WASM=dist/sharelink.wasm node bench.mjs      (make plugin-bench-js)
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import createPlugin from '@extism/extism';
+import { root, wasmPath } from './lib.mjs';
+
+const path = wasmPath();
+const bytes = readFileSync(path);
+const bench = JSON.parse(readFileSync(join(root, 'tests', 'pluginhost', 'testdata', 'bench.json'), 'utf8'));
+const ms = (x) => `${x.toFixed(2)} ms`;
+const us = (x) => `${x.toFixed(2)} µs`;
+
+console.log(`module        ${bytes.length} bytes (${(bytes.length / 2 ** 20).toFixed(3)} MiB) ${path}`);
+
+// Compile in a fresh process, several times: V8 compiles lazily (Liftoff
+// first, TurboFan for hot functions), so this is what a cold start pays.
+const compileRuns = [];
+for (let i = 0; i < 5; i++) {
+  const out = execFileSync(process.execPath, ['-e', `
+    const b = require('fs').readFileSync(${JSON.stringify(path)});
+    const t = performance.now();
+    WebAssembly.compile(b).then(() => console.log(performance.now() - t));`]);
+  compileRuns.push(Number(String(out).trim()));
+}
+compileRuns.sort((a, b) => a - b);
+console.log(`compile       ${ms(compileRuns[2])} median of 5, each in a new process (cold; Node 20 has no wasm code cache to load from a file)`);
+
+const module = await WebAssembly.compile(bytes);
+{
+  const N = 30;
+  let tNew = 0;
+  let tInit = 0;
+  for (let i = 0; i < N; i++) {
+    let t = performance.now();
+    const p = await createPlugin({ wasm: [{ module }], config: bench.config }, { useWasi: true });
+    tNew += performance.now() - t;
+    t = performance.now();
+    await p.call('noop');
+    tInit += performance.now() - t;
+    await p.close();
+  }
+  console.log(`instance      ${ms(tNew / N)} createPlugin; +${ms(tInit / N)} for the first call (_initialize): ${ms((tNew + tInit) / N)} to a ready instance`);
+}
+
+const plugin = await createPlugin({ wasm: [{ module }], config: bench.config }, { useWasi: true });
+const WARM = 5000;
+const budgetMs = Number(process.env.BENCH_MS || 1000);
+let floor = 0;
+console.log('per call (warm, one instance):');
+async function perCall(name, arg) {
+  for (let i = 0; i < WARM; i++) await plugin.call(name, arg);
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < budgetMs) {
+    for (let i = 0; i < 1000; i++) await plugin.call(name, arg);
+    n += 1000;
+    t = performance.now();
+  }
+  return { per: ((t - t0) * 1000) / n, n };
+}
+// floor: noop with no input; floor-in: noop given the export's input (the
+// host's cost of passing that input in, which any export pays).
+for (const { export: name, input } of bench.inputs) {
+  const arg = input ?? undefined;
+  await plugin.call(name, arg); // throws if the input is wrong
+  const { per, n } = await perCall(name, arg);
+  if (name === 'noop') floor = per;
+  const floorIn = arg === undefined ? floor : (await perCall('noop', arg)).per;
+  console.log(`  ${name.padEnd(20)} ${us(per).padStart(10)}  ${(per / floor).toFixed(2).padStart(6)}x floor  ` +
+    `${(per / floorIn).toFixed(2).padStart(6)}x floor-in (noop with this input: ${us(floorIn)})  (${n} calls)`);
+}
+await plugin.close();

@@ -1,0 +1,199 @@
+package pluginhost_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sharelink/sharelink/tests/pluginhost"
+)
+
+// benchInputs are testdata/bench.json: one representative input per
+// export, shared with the JS host's benchmark (tests/jshost/bench.mjs).
+type benchInputs struct {
+	Config map[string]string `json:"config"`
+	Inputs []struct {
+		Export string  `json:"export"`
+		Input  *string `json:"input"`
+	} `json:"inputs"`
+}
+
+func loadBenchInputs(b *testing.B) benchInputs {
+	raw, err := os.ReadFile(filepath.Join("testdata", "bench.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var in benchInputs
+	if err := json.Unmarshal(raw, &in); err != nil {
+		b.Fatal(err)
+	}
+	return in
+}
+
+// BenchmarkCall is each export's warm call on one instance, against noop
+// (the empty export: the floor of a call into this module on this host).
+// x-floor is ns/op over noop's ns/op; x-floor-in over the ns/op of noop
+// given the same input (the host's cost of passing that input in, which
+// any export pays, is then in the floor too).
+func BenchmarkCall(b *testing.B) {
+	in := loadBenchInputs(b)
+	ctx := context.Background()
+	p, err := pluginhost.Instance(ctx, compiled, in.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close(ctx)
+	var floor float64
+	for _, c := range in.Inputs {
+		var input []byte
+		if c.Input != nil {
+			input = []byte(*c.Input)
+		}
+		if r, err := pluginhost.Call(ctx, p, c.Export, input); err != nil || r.Err != nil {
+			b.Fatalf("%s: %v %s", c.Export, err, r.Err)
+		}
+		var floorIn float64
+		if c.Export != "noop" {
+			b.Run("noop-with-"+c.Export+"-input", func(b *testing.B) {
+				for b.Loop() {
+					p.CallWithContext(ctx, "noop", input)
+				}
+				floorIn = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			})
+		}
+		b.Run(c.Export, func(b *testing.B) {
+			for b.Loop() {
+				p.CallWithContext(ctx, c.Export, input)
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			if c.Export == "noop" {
+				floor = ns
+			}
+			if floor > 0 {
+				b.ReportMetric(ns/floor, "x-floor")
+			}
+			if floorIn > 0 {
+				b.ReportMetric(ns/floorIn, "x-floor-in")
+			}
+		})
+	}
+	// create_link through the host's HTTP against a local server that
+	// answers a fixed permission: the plugin's part plus a loopback round trip.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(201)
+		io.WriteString(w, `{"id":"p1","roles":["read"],"link":{"type":"view","scope":"organization","webUrl":"https://x.example/s"}}`)
+	}))
+	defer srv.Close()
+	hp, err := pluginhost.Instance(ctx, compiled, map[string]string{"graph_base_url": srv.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer hp.Close(ctx)
+	hp.AllowedHosts = []string{"127.0.0.1"}
+	input := []byte(`{"path":"/me/drive/items/01ABC/createLink","body":{"type":"view","scope":"organization"},"token":"t0ken"}`)
+	if r, err := pluginhost.Call(ctx, hp, "create_link", input); err != nil || r.Err != nil {
+		b.Fatalf("create_link: %v %s", err, r.Err)
+	}
+	b.Run("create_link+loopback-http", func(b *testing.B) {
+		for b.Loop() {
+			hp.CallWithContext(ctx, "create_link", input)
+		}
+	})
+}
+
+// BenchmarkInstance is a new instance of the compiled plugin (new), and a
+// new instance ready to answer: its first call runs the Go runtime's
+// initialisation (_initialize) — new+init.
+func BenchmarkInstance(b *testing.B) {
+	ctx := context.Background()
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			p, err := compiled.Instance(ctx, pluginhost.InstanceConfig())
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.Close(ctx)
+		}
+	})
+	b.Run("new+init", func(b *testing.B) {
+		for b.Loop() {
+			p, err := compiled.Instance(ctx, pluginhost.InstanceConfig())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := p.Call("noop", nil); err != nil {
+				b.Fatal(err)
+			}
+			p.Close(ctx)
+		}
+	})
+}
+
+// BenchmarkCompile is NewCompiledPlugin: cold (no cache), and from a
+// warm wazero file cache in a new process (cmd/wasmcache, the way a
+// service starts): ms-compile is what that process measured around
+// NewCompiledPlugin, ms-process the whole process.
+func BenchmarkCompile(b *testing.B) {
+	ctx := context.Background()
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			cp, err := pluginhost.Compile(ctx, wasm, pluginhost.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			cp.Close(ctx)
+		}
+	})
+	dir := b.TempDir()
+	tool := filepath.Join(dir, "wasmcache")
+	build := exec.Command(pluginhost.GoTool(), "build", "-o", tool, "./tests/pluginhost/cmd/wasmcache")
+	build.Dir = pluginhost.Root()
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, out)
+	}
+	mod := filepath.Join(dir, "sharelink.wasm")
+	if err := os.WriteFile(mod, wasm, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	if out, err := exec.Command(tool, "-cache", cache, mod).CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, out)
+	}
+	b.Run("cached-new-process", func(b *testing.B) {
+		var compile, total time.Duration
+		for b.Loop() {
+			start := time.Now()
+			out, err := exec.Command(tool, "-cache", cache, mod).Output()
+			total += time.Since(start)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d, err := time.ParseDuration(strings.TrimSpace(strings.TrimPrefix(string(out), "compiled in ")))
+			if err != nil {
+				b.Fatalf("%q: %v", out, err)
+			}
+			compile += d
+		}
+		b.ReportMetric(float64(compile.Microseconds())/1e3/float64(b.N), "ms-compile")
+		b.ReportMetric(float64(total.Microseconds())/1e3/float64(b.N), "ms-process")
+	})
+}
+
+// BenchmarkModuleSize reports the module's size (the build of TestMain,
+// the same flags as make plugin).
+func BenchmarkModuleSize(b *testing.B) {
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(len(wasm)), "bytes")
+	b.ReportMetric(float64(len(wasm))/(1<<20), "MiB")
+}

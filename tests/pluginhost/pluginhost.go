@@ -1,0 +1,206 @@
+// Package pluginhost builds sharelink's WASM plugin and loads it in the
+// Extism Go SDK, for the tests and benchmarks that check the plugin gives
+// the same bytes as native core (host_test.go) and for the JS host's
+// native reference (cmd/native).
+package pluginhost
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	extism "github.com/extism/go-sdk"
+	"github.com/sharelink/sharelink/core"
+	"github.com/sharelink/sharelink/core/ops"
+	"github.com/sharelink/sharelink/tests/vectors"
+	"github.com/tetratelabs/wazero"
+)
+
+// Root is the repository's root folder.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// GoTool is the go command: $GO (make passes its own), else go on PATH.
+func GoTool() string {
+	if g := os.Getenv("GO"); g != "" {
+		return g
+	}
+	return "go"
+}
+
+// Build compiles ./plugin to out exactly as `make plugin` does:
+// GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags='-s -w'.
+func Build(out string) error {
+	cmd := exec.Command(GoTool(), "build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w", "-o", out, "./plugin")
+	cmd.Dir = Root()
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the plugin: %v\n%s", err, b)
+	}
+	return nil
+}
+
+// Options are the Go host's choices for loading the plugin.
+type Options struct {
+	CacheDir     string   // wazero compilation cache folder; "" compiles in memory only
+	AllowedHosts []string // hosts create_link and grant may reach
+	Config       map[string]string
+}
+
+// Compile loads wasm into a new wazero runtime: WASI on (a standard-Go
+// module needs it) and HTTP response headers on (create_link and grant
+// read Retry-After). Close the result when done.
+func Compile(ctx context.Context, wasm []byte, o Options) (*extism.CompiledPlugin, error) {
+	rc := wazero.NewRuntimeConfig()
+	if o.CacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(o.CacheDir)
+		if err != nil {
+			return nil, err
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
+	m := extism.Manifest{
+		Wasm:         []extism.Wasm{extism.WasmData{Data: wasm, Name: "main"}},
+		AllowedHosts: o.AllowedHosts,
+		Config:       o.Config,
+	}
+	return extism.NewCompiledPlugin(ctx, m, extism.PluginConfig{
+		EnableWasi:                true,
+		EnableHttpResponseHeaders: true,
+		RuntimeConfig:             rc,
+	}, nil)
+}
+
+// InstanceConfig gives an instance the system clock: wazero's default is
+// a fake one that starts at 2022-01-01, which the plugin refuses for the
+// exports that need the time (unless the config key now is set).
+func InstanceConfig() extism.PluginInstanceConfig {
+	return extism.PluginInstanceConfig{ModuleConfig: wazero.NewModuleConfig().WithSysWalltime().WithSysNanotime()}
+}
+
+// Instance is one plugin instance with its own config (nil: the
+// manifest's). An instance runs one call at a time.
+func Instance(ctx context.Context, cp *extism.CompiledPlugin, config map[string]string) (*extism.Plugin, error) {
+	p, err := cp.Instance(ctx, InstanceConfig())
+	if err != nil {
+		return nil, err
+	}
+	if config != nil {
+		p.Config = config
+	}
+	return p, nil
+}
+
+// Result is what an export gave: output bytes, or the error text.
+type Result struct {
+	Output []byte
+	Err    []byte // the plugin's error text: {"error":{...},"status":N,...}
+}
+
+// Call runs one export. A trap or a host refusal (not an error the
+// plugin set) is returned as err.
+func Call(ctx context.Context, p *extism.Plugin, export string, input []byte) (Result, error) {
+	rc, out, err := p.CallWithContext(ctx, export, input)
+	if err != nil {
+		text := err.Error()
+		if rc == 1 && strings.HasPrefix(text, `{"error":`) {
+			return Result{Err: []byte(text)}, nil
+		}
+		return Result{}, err
+	}
+	if rc != 0 {
+		return Result{}, fmt.Errorf("%s returned %d without an error", export, rc)
+	}
+	return Result{Output: out}, nil
+}
+
+// ErrParts reads the status, code and target of an error text.
+func ErrParts(text []byte) (*vectors.ErrParts, error) {
+	var e struct {
+		Status int `json:"status"`
+		Error  struct {
+			Code   string `json:"code"`
+			Target string `json:"target"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(text, &e); err != nil {
+		return nil, fmt.Errorf("error text is not JSON: %v: %s", err, text)
+	}
+	if e.Status == 0 || e.Error.Code == "" {
+		return nil, fmt.Errorf("error text lacks status or code: %s", text)
+	}
+	return &vectors.ErrParts{Status: e.Status, Code: e.Error.Code, Target: e.Error.Target}, nil
+}
+
+// ErrorText is the error text the plugin sets for err: the Graph error
+// body with the status beside it.
+func ErrorText(err error) []byte {
+	e := core.AsError(err)
+	b := e.JSON()
+	b = append(b[:len(b)-1], `,"status":`...)
+	b = strconv.AppendInt(b, int64(e.Status), 10)
+	return append(b, '}')
+}
+
+// Native runs a vector's operation in native core the way the plugin does
+// in a host: config from the vector, the clock when it sets no "now". The
+// result is what the plugin must give, byte for byte; for version that is
+// ops' document with the plugin's own exports added (PluginVersion).
+func Native(v *vectors.Vector, clock func() time.Time) Result {
+	cfg, err := ops.ParseConfig(v.ConfigValue, clock)
+	var out []byte
+	if err == nil {
+		out, err = ops.Do(v.Op, v.InputBytes(), &cfg)
+	}
+	if err != nil {
+		return Result{Err: ErrorText(err)}
+	}
+	if v.Op == "version" {
+		out = PluginVersion()
+	}
+	return Result{Output: out}
+}
+
+// PluginExports are the exports the plugin has beyond ops' operations.
+var PluginExports = []string{"create_link", "grant", "noop"}
+
+// PluginVersion is the plugin's version output: ops' version document,
+// its export list extended with PluginExports.
+func PluginVersion() []byte {
+	b := ops.VersionInfo()
+	b = b[:len(b)-2]
+	for _, e := range PluginExports {
+		b = append(b, `,"`...)
+		b = append(b, e...)
+		b = append(b, '"')
+	}
+	return append(b, "]}"...)
+}
+
+// ConfigKey identifies a vector's config, for sharing one instance among
+// the vectors that have the same.
+func ConfigKey(c map[string]string) string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(strconv.Quote(k))
+		b.WriteByte('=')
+		b.WriteString(strconv.Quote(c[k]))
+		b.WriteByte(';')
+	}
+	return b.String()
+}
