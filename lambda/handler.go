@@ -129,9 +129,9 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 		return h.fail(x, core.AsError(err))
 	}
 	x.action, x.version = route.Action, route.Version
-	query, qerr := forwardQuery(in.rawQuery, route.Action)
+	query, qerr := core.ParseQuery(route.Action, in.rawQuery)
 	if qerr != nil {
-		return h.fail(x, qerr)
+		return h.fail(x, core.AsError(qerr))
 	}
 	if in.authorization == "" {
 		return h.fail(x, &core.Error{Status: http.StatusUnauthorized, Code: core.CodeUnauthenticated,

@@ -3,7 +3,6 @@ package lambda
 import (
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -124,83 +123,4 @@ func checkJSONMediaType(ct string) *core.Error {
 		}
 	}
 	return nil
-}
-
-// maxSelect bounds a forwarded $select.
-const maxSelect = 512
-
-// forwardQuery decides what of the caller's query string goes upstream.
-// Only $select is forwarded, and only on reads: it narrows a response
-// without changing which resource is named, and its value is checked to be
-// a list of property names. Other OData options ($top, $expand,
-// $skipToken, $filter...) are refused rather than dropped, so that a
-// client never silently gets an answer to a question it did not ask; the
-// paging ones would also break, since shaped collections carry no
-// @odata.nextLink. Parameters without '$' are ignored, as Graph ignores
-// those it does not know.
-func forwardQuery(raw string, a core.Action) (string, *core.Error) {
-	if raw == "" {
-		return "", nil
-	}
-	vals, err := url.ParseQuery(raw)
-	if err != nil {
-		return "", queryError("query", "the query string is malformed")
-	}
-	out := ""
-	for k, vs := range vals {
-		if !strings.HasPrefix(k, "$") {
-			continue
-		}
-		if !strings.EqualFold(k, "$select") {
-			return "", queryError(optionName(k), "sharelink forwards only $select, on reads; '"+optionName(k)+"' is not supported")
-		}
-		switch a {
-		case core.ActionListPermissions, core.ActionGetPermission, core.ActionGetItem:
-		default:
-			return "", queryError("$select", "$select applies only to GET routes")
-		}
-		if len(vs) != 1 {
-			return "", queryError("$select", "$select is given more than once")
-		}
-		if !validSelect(vs[0]) {
-			return "", queryError("$select", "$select must be a comma-separated list of property names")
-		}
-		out = "?$select=" + vs[0]
-	}
-	return out, nil
-}
-
-func optionName(k string) string {
-	if len(k) > 32 {
-		return k[:32]
-	}
-	for i := 0; i < len(k); i++ {
-		if k[i] < 0x20 || k[i] >= 0x7f {
-			return "$option"
-		}
-	}
-	return k
-}
-
-func validSelect(v string) bool {
-	if v == "" || len(v) > maxSelect {
-		return false
-	}
-	for _, name := range strings.Split(v, ",") {
-		if name == "" {
-			return false
-		}
-		for i := 0; i < len(name); i++ {
-			c := name[i]
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_')) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func queryError(target, msg string) *core.Error {
-	return &core.Error{Status: http.StatusBadRequest, Code: core.CodeInvalidRequest, Target: target, Message: msg}
 }
