@@ -1,10 +1,10 @@
 package core
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/sharelink/sharelink/internal/jsontext"
-	"github.com/tidwall/gjson"
 )
 
 // PermissionKind classifies a shaped permission. See ShapePermission for
@@ -84,7 +84,7 @@ const permissionDepth = 64
 // grantedToIdentities, invitation, inheritedFrom, shareId. The link
 // facet's members are ordered type, scope, webUrl, webHtml,
 // preventsDownload, application, then unknown ones. Other values are
-// re-encoded by jsontext.AppendCanonical. Also:
+// re-encoded as jsontext.AppendCanonical does. Also:
 //   - OData annotations (any key containing "@odata") are dropped at every
 //     level;
 //   - a known property that is null is absent (null is how serialisers
@@ -120,31 +120,37 @@ func shapePermission(status int, body []byte) (Shaped, *Error) {
 	if status != 200 && status != 201 {
 		return out, badGateway("status", "the upstream answered HTTP "+strconv.Itoa(status)+", which carries no permission")
 	}
-	if p, key := jsontext.Check(body, permissionDepth); p != jsontext.OK {
+	// The index is a field, not a pointer: Body, built in sh, leaves the
+	// call, and a pointer kept beside it would take the index along to
+	// the heap.
+	sh := permShaper{index: -1}
+	if p, key := jsontext.CheckIndexed(body, permissionDepth, &sh.ix); p != jsontext.OK {
 		if p != jsontext.TooDeep || key == "" {
 			key = "body"
 		}
 		return out, badGateway(key, "the upstream permission body is unusable: "+p.String())
 	}
-	var keyBuf [32]string
-	sh := permShaper{keys: keyBuf[:0], index: -1}
+	// Check accepted body: from here on it is read raw, without a copy
+	// to a string or a gjson.Result per member, and nested values are
+	// skipped by the index instead of read twice.
 	// Room for the identity copies that filling adds; growth past it is
 	// amortised.
 	sh.dst = make([]byte, 0, len(body)+len(body)/2+64)
-	obj := jsontext.Parse(body)
+	obj := body
 	var f permFields
 	if !sh.collect(obj, &f) {
 		return out, sh.err
 	}
-	if v := f.v[pValue]; v.Exists() {
-		if f.other != "" {
-			return out, badGateway(segmentForMessage(f.other), "the upstream wrapper has '"+segmentForMessage(f.other)+"' beside 'value'")
+	if v := f.v[pValue]; v != nil {
+		if len(f.other) > 0 {
+			other := segmentForMessage(string(f.other))
+			return out, badGateway(other, "the upstream wrapper has '"+other+"' beside 'value'")
 		}
-		if v.IsArray() {
+		if v[0] == '[' {
 			return sh.collection(out, v)
 		}
-		if !v.IsObject() {
-			return out, badGateway("value", "the upstream 'value' must be a permission or an array of permissions, not "+jsontext.TypeName(v))
+		if v[0] != '{' {
+			return out, badGateway("value", "the upstream 'value' must be a permission or an array of permissions, not "+jsontext.RawTypeName(v))
 		}
 		sh.wrapped = true
 		f = permFields{}
@@ -166,20 +172,20 @@ func shapePermission(status int, body []byte) (Shaped, *Error) {
 	return out, nil
 }
 
-func (sh *permShaper) collection(out Shaped, arr gjson.Result) (Shaped, *Error) {
+func (sh *permShaper) collection(out Shaped, arr []byte) (Shaped, *Error) {
 	out.Collection = true
 	out.Kinds = make([]PermissionKind, 0, 16)
 	out.ends = make([]int, 0, 16)
 	sh.dst = append(sh.dst, `{"value":[`...)
 	sh.index = 0
-	arr.ForEach(func(_, e gjson.Result) bool {
-		if !e.IsObject() {
-			sh.err = badGateway(sh.path(""), "the upstream permission "+sh.path("")+" is "+jsontext.TypeName(e)+", not an object")
-			return false
+	for e, i := sh.ix.NextElement(arr, 0); i >= 0; e, i = sh.ix.NextElement(arr, i) {
+		if e[0] != '{' {
+			sh.err = badGateway(sh.path(""), "the upstream permission "+sh.path("")+" is "+jsontext.RawTypeName(e)+", not an object")
+			break
 		}
 		var f permFields
 		if !sh.collect(e, &f) || !sh.noValue(&f) {
-			return false
+			break
 		}
 		if sh.index > 0 {
 			sh.dst = append(sh.dst, ',')
@@ -187,7 +193,7 @@ func (sh *permShaper) collection(out Shaped, arr gjson.Result) (Shaped, *Error) 
 		sh.hasScope = false
 		k := sh.write(e, &f)
 		if sh.err != nil {
-			return false
+			break
 		}
 		if sh.hasScope && out.Link < 0 {
 			out.Link = sh.index
@@ -195,8 +201,7 @@ func (sh *permShaper) collection(out Shaped, arr gjson.Result) (Shaped, *Error) 
 		out.Kinds = append(out.Kinds, k)
 		out.ends = append(out.ends, len(sh.dst))
 		sh.index++
-		return true
-	})
+	}
 	if sh.err != nil {
 		return Shaped{Link: -1}, sh.err
 	}
@@ -240,27 +245,27 @@ var permissionTypes = [pCount]uint8{tString, tArray, tObject, tBool, tString,
 	tObject, tArray, tObject, tArray,
 	tObject, tObject, tString, tAny}
 
-func permissionSlot(k string) int {
+func permissionSlot(k []byte) int {
 	for i, name := range permissionKeys {
-		if name == k {
+		if name == string(k) {
 			return i
 		}
 	}
 	return -1
 }
 
-// permFields holds one object's known members; absent and null ones do
-// not Exist.
+// permFields holds one object's known members, raw; absent and null ones
+// are nil, except a null "value", kept to be refused.
 type permFields struct {
-	v       [pCount]gjson.Result
+	v       [pCount][]byte
 	unknown bool   // members besides the known ones and annotations
-	other   string // the first member besides "value" and annotations
+	other   []byte // the first non-empty key besides "value" and annotations
 }
 
 // permShaper carries one call's output and scratch space.
 type permShaper struct {
 	dst      []byte
-	keys     []string // keys of the objects being walked, innermost last: duplicate detection with one buffer for all levels
+	ix       jsontext.Index // where body's containers end
 	err      *Error
 	wrapped  bool // the single permission came as {"value":{...}}
 	index    int  // collection entry being shaped; -1 for a single
@@ -269,6 +274,17 @@ type permShaper struct {
 
 func badGateway(target, msg string) *Error {
 	return &Error{Status: 502, Code: CodeBadGateway, Message: msg, Target: target}
+}
+
+// key appends the known property name: jsontext.AppendKey's bytes, as
+// the names need no escaping.
+func (sh *permShaper) key(name string) {
+	if n := len(sh.dst); n > 0 && sh.dst[n-1] != '{' && sh.dst[n-1] != '[' {
+		sh.dst = append(sh.dst, ',')
+	}
+	sh.dst = append(sh.dst, '"')
+	sh.dst = append(sh.dst, name...)
+	sh.dst = append(sh.dst, '"', ':')
 }
 
 // path names rel inside the current permission for an error target.
@@ -291,14 +307,15 @@ func (sh *permShaper) path(rel string) string {
 	return p + "." + rel
 }
 
-// seen reports whether k is among the keys pushed since mark, else pushes it.
-func (sh *permShaper) seen(mark int, k string) bool {
-	for _, s := range sh.keys[mark:] {
-		if s == k {
+// seen reports whether k is one of keys, the decoded keys of the object
+// being read (for roles, the roles written). Callers keep keys in a stack
+// array: a permission has a dozen members; past 16, append allocates.
+func seen(keys [][]byte, k []byte) bool {
+	for _, x := range keys {
+		if bytes.Equal(x, k) {
 			return true
 		}
 	}
-	sh.keys = append(sh.keys, k)
 	return false
 }
 
@@ -308,83 +325,87 @@ func (sh *permShaper) duplicate(rel, k string) bool {
 	return false
 }
 
-func (sh *permShaper) wrongType(rel string, v gjson.Result, want string) bool {
-	sh.err = badGateway(sh.path(rel), "the upstream '"+sh.path(rel)+"' must be "+want+", not "+jsontext.TypeName(v))
+func (sh *permShaper) wrongType(rel string, v []byte, want string) bool {
+	sh.err = badGateway(sh.path(rel), "the upstream '"+sh.path(rel)+"' must be "+want+", not "+jsontext.RawTypeName(v))
 	return false
 }
 
 // collect reads obj's members into f, checking keys and types.
-func (sh *permShaper) collect(obj gjson.Result, f *permFields) bool {
-	mark := len(sh.keys)
+func (sh *permShaper) collect(obj []byte, f *permFields) bool {
+	var keyBuf [16][]byte
+	keys := keyBuf[:0]
 	ok := true
-	obj.ForEach(func(key, v gjson.Result) bool {
-		k := key.Str
+	for q, v, next := sh.ix.NextMember(obj, 0); next >= 0; q, v, next = sh.ix.NextMember(obj, next) {
+		k := jsontext.Unquote(q)
 		if jsontext.IsAnnotation(k) {
-			return true
+			continue
 		}
-		if sh.seen(mark, k) {
-			ok = sh.duplicate(segmentForMessage(k), k)
-			return false
+		if seen(keys, k) {
+			ok = sh.duplicate(segmentForMessage(string(k)), string(k))
+			break
 		}
+		keys = append(keys, k)
 		i := permissionSlot(k)
-		if i != pValue && f.other == "" {
+		if i != pValue && len(f.other) == 0 {
 			f.other = k
 		}
 		if i < 0 {
 			f.unknown = true
-			return true
+			continue
 		}
-		if v.Type == gjson.Null && i != pValue {
-			return true
+		if v[0] == 'n' && i != pValue {
+			continue
 		}
-		if ok = sh.typed(i, v); ok {
-			f.v[i] = v
+		if ok = sh.typed(i, v); !ok {
+			break
 		}
-		return ok
-	})
-	sh.keys = sh.keys[:mark]
+		f.v[i] = v
+	}
 	return ok
 }
 
 // noValue refuses "value" inside a permission: written at the top, it
 // would read back as a wrapper.
 func (sh *permShaper) noValue(f *permFields) bool {
-	if f.v[pValue].Exists() {
+	if f.v[pValue] != nil {
 		sh.err = badGateway(sh.path("value"), "a permission has no 'value' property")
 		return false
 	}
 	return true
 }
 
-func (sh *permShaper) typed(i int, v gjson.Result) bool {
+// typed checks v by its first byte: Check accepted the body, so a value
+// starting with '"' is a string, with '{' an object.
+func (sh *permShaper) typed(i int, v []byte) bool {
 	k := permissionKeys[i]
 	switch permissionTypes[i] {
 	case tString:
-		if v.Type != gjson.String {
+		if v[0] != '"' {
 			return sh.wrongType(k, v, "a string")
 		}
 	case tBool:
-		if v.Type != gjson.True && v.Type != gjson.False {
+		if v[0] != 't' && v[0] != 'f' {
 			return sh.wrongType(k, v, "a boolean")
 		}
 	case tObject:
-		if !v.IsObject() {
+		if v[0] != '{' {
 			return sh.wrongType(k, v, "an object")
 		}
 	case tArray:
-		if !v.IsArray() {
+		if v[0] != '[' {
 			return sh.wrongType(k, v, "an array")
 		}
 	}
 	return true
 }
 
-// canonical appends v, the member k, by jsontext.AppendCanonicalUnique; a
-// repeated key inside it fails the shaping, with prefix+k as the target
-// (joined only then: this is the hot path).
-func (sh *permShaper) canonical(prefix, k string, v gjson.Result) bool {
+// canonical appends v, the member k, by
+// jsontext.AppendCanonicalRawUnique; a repeated key inside it fails the
+// shaping, with prefix+k as the target (joined only then: this is the hot
+// path).
+func (sh *permShaper) canonical(prefix, k string, v []byte) bool {
 	var dup string
-	if sh.dst, dup = jsontext.AppendCanonicalUnique(sh.dst, v, &sh.keys); dup != "" {
+	if sh.dst, dup = jsontext.AppendCanonicalRawUnique(sh.dst, v); dup != "" {
 		return sh.duplicate(prefix+segmentForMessage(k), dup)
 	}
 	return true
@@ -392,45 +413,45 @@ func (sh *permShaper) canonical(prefix, k string, v gjson.Result) bool {
 
 // write appends the permission obj, whose members collect read into f,
 // and classifies it. On failure sh.err is set.
-func (sh *permShaper) write(obj gjson.Result, f *permFields) PermissionKind {
+func (sh *permShaper) write(obj []byte, f *permFields) PermissionKind {
 	sh.dst = append(sh.dst, '{')
-	if v := f.v[pID]; v.Exists() {
-		sh.dst = jsontext.AppendKey(sh.dst, "id")
-		sh.dst = jsontext.AppendString(sh.dst, v.Str)
+	if v := f.v[pID]; v != nil {
+		sh.key("id")
+		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
 	owner := false
-	if v := f.v[pRoles]; v.Exists() {
+	if v := f.v[pRoles]; v != nil {
 		if owner = sh.roles(v); sh.err != nil {
 			return KindOther
 		}
 	}
-	if v := f.v[pLink]; v.Exists() {
+	if v := f.v[pLink]; v != nil {
 		if !sh.link(v) {
 			return KindOther
 		}
 	}
-	if v := f.v[pHasPassword]; v.Exists() {
-		sh.dst = jsontext.AppendKey(sh.dst, "hasPassword")
-		sh.dst = jsontext.AppendBool(sh.dst, v.Type == gjson.True)
+	if v := f.v[pHasPassword]; v != nil {
+		sh.key("hasPassword")
+		sh.dst = jsontext.AppendBool(sh.dst, v[0] == 't')
 	}
-	if v := f.v[pExpiration]; v.Exists() && !isNeverExpiry(v.Str) {
-		sh.dst = jsontext.AppendKey(sh.dst, "expirationDateTime")
-		sh.dst = jsontext.AppendString(sh.dst, v.Str)
+	if v := f.v[pExpiration]; v != nil && !isNeverExpiry(jsontext.Unquote(v)) {
+		sh.key("expirationDateTime")
+		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
 	if !sh.identities(f) {
 		return KindOther
 	}
 	for _, i := range [...]int{pInvitation, pInheritedFrom} {
-		if v := f.v[i]; v.Exists() {
-			sh.dst = jsontext.AppendKey(sh.dst, permissionKeys[i])
+		if v := f.v[i]; v != nil {
+			sh.key(permissionKeys[i])
 			if !sh.canonical("", permissionKeys[i], v) {
 				return KindOther
 			}
 		}
 	}
-	if v := f.v[pShareID]; v.Exists() {
-		sh.dst = jsontext.AppendKey(sh.dst, "shareId")
-		sh.dst = jsontext.AppendString(sh.dst, v.Str)
+	if v := f.v[pShareID]; v != nil {
+		sh.key("shareId")
+		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
 	if f.unknown && !sh.unknown(obj, "", permissionSlot) {
 		return KindOther
@@ -438,13 +459,13 @@ func (sh *permShaper) write(obj gjson.Result, f *permFields) PermissionKind {
 	sh.dst = append(sh.dst, '}')
 
 	switch {
-	case f.v[pInvitation].Exists():
+	case f.v[pInvitation] != nil:
 		return KindInvitation
 	case owner:
 		return KindOwner
-	case f.v[pLink].Exists():
+	case f.v[pLink] != nil:
 		return KindLink
-	case hasMember(f.v[pGrantedToV2]) || hasMember(f.v[pGrantedTo]):
+	case hasMember(&sh.ix, f.v[pGrantedToV2]) || hasMember(&sh.ix, f.v[pGrantedTo]):
 		return KindUserGrant
 	}
 	return KindOther
@@ -457,11 +478,11 @@ func (sh *permShaper) identities(f *permFields) bool {
 	var spans [2][2]int
 	for j, pair := range [2][2]int{{pGrantedToV2, pGrantedTo}, {pGrantedToIdentitiesV2, pGrantedToIdentities}} {
 		v := f.v[pair[0]]
-		if !v.Exists() {
+		if v == nil {
 			v = f.v[pair[1]]
 		}
-		if v.Exists() {
-			sh.dst = jsontext.AppendKey(sh.dst, permissionKeys[pair[0]])
+		if v != nil {
+			sh.key(permissionKeys[pair[0]])
 			spans[j][0] = len(sh.dst)
 			if !sh.canonical("", permissionKeys[pair[0]], v) {
 				return false
@@ -473,8 +494,8 @@ func (sh *permShaper) identities(f *permFields) bool {
 		if spans[j][1] == 0 {
 			continue
 		}
-		sh.dst = jsontext.AppendKey(sh.dst, permissionKeys[pair[1]])
-		if a, b := f.v[pair[0]], f.v[pair[1]]; a.Exists() && b.Exists() && a.Raw != b.Raw {
+		sh.key(permissionKeys[pair[1]])
+		if a, b := f.v[pair[0]], f.v[pair[1]]; a != nil && b != nil && !bytes.Equal(a, b) {
 			if !sh.canonical("", permissionKeys[pair[1]], b) {
 				return false
 			}
@@ -489,35 +510,38 @@ func (sh *permShaper) identities(f *permFields) bool {
 
 // roles writes roles with SharePoint's names mapped and repeats dropped,
 // and reports whether "owner" is among them.
-func (sh *permShaper) roles(v gjson.Result) (owner bool) {
-	sh.dst = jsontext.AppendKey(sh.dst, "roles")
+func (sh *permShaper) roles(v []byte) (owner bool) {
+	sh.key("roles")
 	sh.dst = append(sh.dst, '[')
-	mark := len(sh.keys)
+	var keyBuf [16][]byte
+	keys := keyBuf[:0]
 	i := 0
-	v.ForEach(func(_, e gjson.Result) bool {
-		if e.Type != gjson.String {
+	for e, next := sh.ix.NextElement(v, 0); next >= 0; e, next = sh.ix.NextElement(v, next) {
+		if e[0] != '"' {
 			sh.wrongType("roles["+strconv.Itoa(i)+"]", e, "a string")
-			return false
+			break
 		}
 		i++
-		r := e.Str
-		switch r {
-		case "sp.owner":
-			r = "owner"
-		case "sp.member":
-			r = "member"
+		r := jsontext.Unquote(e)
+		mapped := false
+		switch string(r) {
+		case "sp.owner", "sp.member":
+			r, mapped = r[len("sp."):], true // the text "owner" or "member", without an allocation
 		}
-		if sh.seen(mark, r) {
-			return true
+		if seen(keys, r) {
+			continue
 		}
-		if len(sh.keys)-mark > 1 {
+		keys = append(keys, r)
+		if len(keys) > 1 {
 			sh.dst = append(sh.dst, ',')
 		}
-		sh.dst = jsontext.AppendString(sh.dst, r)
-		owner = owner || r == "owner"
-		return true
-	})
-	sh.keys = sh.keys[:mark]
+		if mapped {
+			sh.dst = jsontext.AppendString(sh.dst, string(r))
+		} else {
+			sh.dst = jsontext.AppendRawString(sh.dst, e)
+		}
+		owner = owner || string(r) == "owner"
+	}
 	sh.dst = append(sh.dst, ']')
 	return owner
 }
@@ -535,9 +559,9 @@ const (
 
 var linkKeys = [lCount]string{"type", "scope", "webUrl", "webHtml", "preventsDownload", "application"}
 
-func linkSlot(k string) int {
+func linkSlot(k []byte) int {
 	for i, name := range linkKeys {
-		if name == k {
+		if name == string(k) {
 			return i
 		}
 	}
@@ -545,49 +569,52 @@ func linkSlot(k string) int {
 }
 
 // link writes the link facet and notes whether it has a scope.
-func (sh *permShaper) link(obj gjson.Result) bool {
-	var f [lCount]gjson.Result
+func (sh *permShaper) link(obj []byte) bool {
+	var f [lCount][]byte
 	unknown := false
-	mark := len(sh.keys)
+	var keyBuf [16][]byte
+	keys := keyBuf[:0]
 	ok := true
-	obj.ForEach(func(key, v gjson.Result) bool {
-		k := key.Str
+	for q, v, next := sh.ix.NextMember(obj, 0); next >= 0; q, v, next = sh.ix.NextMember(obj, next) {
+		k := jsontext.Unquote(q)
 		if jsontext.IsAnnotation(k) {
-			return true
+			continue
 		}
-		if sh.seen(mark, k) {
-			ok = sh.duplicate("link."+segmentForMessage(k), k)
-			return false
+		if seen(keys, k) {
+			ok = sh.duplicate("link."+segmentForMessage(string(k)), string(k))
+			break
 		}
+		keys = append(keys, k)
 		i := linkSlot(k)
 		if i < 0 {
 			unknown = true
-			return true
+			continue
 		}
-		if v.Type == gjson.Null {
-			return true
+		if v[0] == 'n' {
+			continue
 		}
 		switch {
-		case i == lPreventsDownload && v.Type != gjson.True && v.Type != gjson.False:
-			ok = sh.wrongType("link."+k, v, "a boolean")
-		case i == lApplication && !v.IsObject():
-			ok = sh.wrongType("link."+k, v, "an object")
-		case i < lPreventsDownload && v.Type != gjson.String:
-			ok = sh.wrongType("link."+k, v, "a string")
+		case i == lPreventsDownload && v[0] != 't' && v[0] != 'f':
+			ok = sh.wrongType("link."+string(k), v, "a boolean")
+		case i == lApplication && v[0] != '{':
+			ok = sh.wrongType("link."+string(k), v, "an object")
+		case i < lPreventsDownload && v[0] != '"':
+			ok = sh.wrongType("link."+string(k), v, "a string")
+		}
+		if !ok {
+			break
 		}
 		f[i] = v
-		return ok
-	})
-	sh.keys = sh.keys[:mark]
+	}
 	if !ok {
 		return false
 	}
-	sh.hasScope = f[lScope].Exists()
-	sh.dst = jsontext.AppendKey(sh.dst, "link")
+	sh.hasScope = f[lScope] != nil
+	sh.key("link")
 	sh.dst = append(sh.dst, '{')
 	for i, v := range f {
-		if v.Exists() {
-			sh.dst = jsontext.AppendKey(sh.dst, linkKeys[i])
+		if v != nil {
+			sh.key(linkKeys[i])
 			if !sh.canonical("link.", linkKeys[i], v) {
 				return false
 			}
@@ -602,37 +629,38 @@ func (sh *permShaper) link(obj gjson.Result) bool {
 
 // unknown writes obj's members that slot does not know, in input order,
 // annotations dropped.
-func (sh *permShaper) unknown(obj gjson.Result, prefix string, slot func(string) int) bool {
-	ok := true
-	obj.ForEach(func(key, v gjson.Result) bool {
-		if k := key.Str; !jsontext.IsAnnotation(k) && slot(k) < 0 {
-			sh.dst = jsontext.AppendKey(sh.dst, k)
-			ok = sh.canonical(prefix, k, v)
+func (sh *permShaper) unknown(obj []byte, prefix string, slot func([]byte) int) bool {
+	for q, v, next := sh.ix.NextMember(obj, 0); next >= 0; q, v, next = sh.ix.NextMember(obj, next) {
+		if k := jsontext.Unquote(q); !jsontext.IsAnnotation(k) && slot(k) < 0 {
+			sh.dst = jsontext.AppendRawKey(sh.dst, q)
+			if !sh.canonical(prefix, string(k), v) {
+				return false
+			}
 		}
-		return ok
-	})
-	return ok
+	}
+	return true
 }
 
 // hasMember reports whether v is an object with a member other than an
 // annotation: an identity set that names someone.
-func hasMember(v gjson.Result) bool {
-	found := false
-	if v.IsObject() {
-		v.ForEach(func(key, _ gjson.Result) bool {
-			found = !jsontext.IsAnnotation(key.Str)
-			return !found
-		})
+func hasMember(ix *jsontext.Index, v []byte) bool {
+	if len(v) == 0 || v[0] != '{' {
+		return false
 	}
-	return found
+	for q, _, next := ix.NextMember(v, 0); next >= 0; q, _, next = ix.NextMember(v, next) {
+		if !jsontext.IsAnnotation(jsontext.Unquote(q)) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNeverExpiry reports whether s is 0001-01-01T00:00:00 UTC, which Graph
 // writes for a link that does not expire: optional zero fraction, then Z,
-// z, +00:00 or -00:00.
-func isNeverExpiry(s string) bool {
+// z, +00:00 or -00:00. It reads raw text as well, without a copy.
+func isNeverExpiry[T ~string | ~[]byte](s T) bool {
 	const never = "0001-01-01T00:00:00"
-	if len(s) < len(never) || s[:len(never)] != never {
+	if len(s) < len(never) || string(s[:len(never)]) != never {
 		return false
 	}
 	r := s[len(never):]
@@ -646,5 +674,9 @@ func isNeverExpiry(s string) bool {
 		}
 		r = r[n:]
 	}
-	return r == "Z" || r == "z" || r == "+00:00" || r == "-00:00"
+	switch string(r) {
+	case "Z", "z", "+00:00", "-00:00":
+		return true
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -8,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/sharelink/sharelink/internal/jsontext"
-	"github.com/tidwall/gjson"
 )
 
 // UpstreamError is an error answer of Microsoft Graph, read from its
@@ -88,35 +88,39 @@ func ParseUpstreamError(status int, retryAfter string, body []byte, now time.Tim
 
 // readBody fills u from a Graph error body, or says why it cannot.
 func (u *UpstreamError) readBody(body []byte) (why string) {
-	switch p, _ := jsontext.Check(body, upstreamDepth); p {
+	var ix jsontext.Index // nested objects are skipped by it, not read again at each level
+	switch p, _ := jsontext.CheckIndexed(body, upstreamDepth, &ix); p {
 	case jsontext.OK:
 	case jsontext.Empty:
 		return "with an empty body"
 	default:
 		return "with a body that is not a Graph error (" + p.String() + ")"
 	}
-	var top [1]gjson.Result
-	if !members(jsontext.Parse(body), false, errorKeys[:], top[:]) || !top[0].IsObject() {
+	// Members are read raw; the strings kept are cut from one copy of the
+	// body, as gjson.Parse would have made.
+	r := rawBody{body: body}
+	var top [1][]byte
+	if !members(&ix, body, false, errorKeys[:], top[:]) || top[0] == nil || top[0][0] != '{' {
 		return "with a body that is not a Graph error"
 	}
-	var e [3]gjson.Result
-	if !members(top[0], true, errorMemberKeys[:], e[:]) {
+	var e [3][]byte
+	if !members(&ix, top[0], true, errorMemberKeys[:], e[:]) {
 		return "with an ambiguous Graph error (a key appears twice)"
 	}
-	u.Code = stringMember(e[0], maxUpstreamField)
-	u.Message = stringMember(e[1], maxUpstreamMessage)
+	u.Code = r.stringMember(e[0], maxUpstreamField)
+	u.Message = r.stringMember(e[1], maxUpstreamMessage)
 	inner := e[2]
-	for depth := 0; depth < maxInnerErrors && inner.IsObject(); depth++ {
-		var in [5]gjson.Result
-		if !members(inner, true, innerErrorKeys[:], in[:]) {
+	for depth := 0; depth < maxInnerErrors && inner != nil && inner[0] == '{'; depth++ {
+		var in [5][]byte
+		if !members(&ix, inner, true, innerErrorKeys[:], in[:]) {
 			return "with an ambiguous Graph error (a key appears twice)"
 		}
-		if c := stringMember(in[0], maxUpstreamField); c != "" {
+		if c := r.stringMember(in[0], maxUpstreamField); c != "" {
 			u.InnerCodes = append(u.InnerCodes, c)
 		}
 		for i, p := range [...]*string{&u.RequestID, &u.ClientRequestID, &u.Date} {
 			if *p == "" {
-				*p = stringMember(in[i+1], maxUpstreamField)
+				*p = r.stringMember(in[i+1], maxUpstreamField)
 			}
 		}
 		inner = in[4]
@@ -133,30 +137,46 @@ var (
 
 // members finds obj's members named in names (matched in any letter case
 // when fold) and reports false when one of them appears twice.
-func members(obj gjson.Result, fold bool, names []string, out []gjson.Result) bool {
-	ok := true
-	obj.ForEach(func(key, v gjson.Result) bool {
+func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]byte) bool {
+	for q, v, next := ix.NextMember(obj, 0); next >= 0; q, v, next = ix.NextMember(obj, next) {
+		k := jsontext.Unquote(q)
 		for i, n := range names {
-			if key.Str == n || fold && strings.EqualFold(key.Str, n) {
-				if out[i].Exists() {
-					ok = false
+			if string(k) == n || fold && bytes.EqualFold(k, []byte(n)) {
+				if out[i] != nil {
 					return false
 				}
 				out[i] = v
 			}
 		}
-		return true
-	})
-	return ok
+	}
+	return true
+}
+
+// rawBody cuts the strings an error keeps from one copy of the body,
+// made when the first is needed.
+type rawBody struct {
+	body []byte
+	str  string
 }
 
 // stringMember is v when it is a non-empty string, cut to max bytes at a
 // rune boundary.
-func stringMember(v gjson.Result, max int) string {
-	if v.Type != gjson.String {
+func (r *rawBody) stringMember(v []byte, max int) string {
+	if len(v) < 2 || v[0] != '"' {
 		return ""
 	}
-	return clipUTF8(v.Str, max)
+	if bytes.IndexByte(v, '\\') >= 0 {
+		return clipUTF8(string(jsontext.Unquote(v)), max)
+	}
+	if len(v) == 2 {
+		return ""
+	}
+	if r.str == "" {
+		r.str = string(r.body)
+	}
+	// v is body[off : off+len(v)]: a sub-slice starts where its cap says.
+	off := cap(r.body) - cap(v)
+	return clipUTF8(r.str[off+1:off+len(v)-1], max)
 }
 
 func clipUTF8(s string, max int) string {

@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/sharelink/sharelink/internal/jsontext"
+	"github.com/tidwall/gjson"
 )
 
 var upstreamNow = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
@@ -299,14 +301,51 @@ func errorVectorInputs(t testing.TB) (statuses []int, retryAfters []string, bodi
 	return statuses, retryAfters, bodies
 }
 
+// upstreamOracleSeeds reach what reading raw must keep: escapes, letter
+// case, repeats, wrong types, empty strings, long and escaped values.
+var upstreamOracleSeeds = []string{
+	`{"error":{"c\u006fde":"a\u00e9","message":"","InnerError":{"CODE":"x","Request-Id":"r","request-id":"s"}}}`,
+	`{"error":{"code":"a","innererror":{"code":"b","innerError":{"code":"c","date":"\ud800"}}}}`,
+	`{"error":{"code":1,"message":null,"innerError":[]}}`, `{"error":[]}`, `{"error":{}, "error":{}}`, `{"Error":{"code":"a"}}`,
+	`{"error":{"code":"a","CODE":"b"}}`, `{"error":{"code":"","message":"m"}}`, `{"error":{"code":"\"\\\/\b\f\n\r\t"}}`,
+	`{"error":{"message":"` + strings.Repeat("é", 600) + `"}}`, `{"error":{"message":"` + strings.Repeat(`\u00e9`, 600) + `"}}`,
+	` { "error" : { "code" : "a" , "innerError" : { "client-request-id" : "c" , "date" : "d" } } } `,
+}
+
+// sameUpstreamAsOracle fails unless u is what the reading before the
+// rewrite gives for the same input.
+func sameUpstreamAsOracle(t testing.TB, status int, retryAfter string, body []byte, u *UpstreamError) {
+	t.Helper()
+	w := oldParseUpstreamError(status, retryAfter, body, upstreamNow)
+	if !reflect.DeepEqual(*u, w) {
+		t.Fatalf("ParseUpstreamError(%d, %q, %q):\n got %+v\nwant %+v", status, retryAfter, body, *u, w)
+	}
+}
+
+func TestParseUpstreamErrorMatchesOracle(t *testing.T) {
+	statuses, retryAfters, bodies := errorVectorInputs(t)
+	for i := range bodies {
+		u := ParseUpstreamError(statuses[i], retryAfters[i], bodies[i], upstreamNow)
+		sameUpstreamAsOracle(t, statuses[i], retryAfters[i], bodies[i], &u)
+	}
+	for _, b := range append(upstreamOracleSeeds, benchThrottled) {
+		u := ParseUpstreamError(503, "", []byte(b), upstreamNow)
+		sameUpstreamAsOracle(t, 503, "", []byte(b), &u)
+	}
+}
+
 func FuzzParseUpstreamError(f *testing.F) {
 	statuses, retryAfters, bodies := errorVectorInputs(f)
 	for i := range bodies {
 		f.Add(statuses[i], retryAfters[i], bodies[i])
 	}
 	f.Add(429, "10", []byte(benchThrottled))
+	for _, b := range upstreamOracleSeeds {
+		f.Add(503, "", []byte(b))
+	}
 	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte) {
 		u := ParseUpstreamError(status, retryAfter, body, upstreamNow)
+		sameUpstreamAsOracle(t, status, retryAfter, body, &u)
 		if u.Status < 400 || u.Status > 599 || u.Code == "" || u.Message == "" {
 			t.Fatalf("insane error %+v", u)
 		}
@@ -318,4 +357,105 @@ func FuzzParseUpstreamError(f *testing.F) {
 		}
 		checkUpstreamJSON(t, &u, u.AppendJSON(nil))
 	})
+}
+
+// The reading of error bodies as it was before the raw-bytes rewrite
+// (gjson.Result per member), kept as the oracle FuzzParseUpstreamError
+// holds ParseUpstreamError to.
+
+func oldParseUpstreamError(status int, retryAfter string, body []byte, now time.Time) UpstreamError {
+	u := UpstreamError{Status: status}
+	if status < 400 || status > 599 {
+		u.Status = 502
+	}
+	if why := u.oldReadBody(body); why != "" {
+		// Nothing of an unusable body is kept, not even what was read
+		// before the problem showed.
+		u = UpstreamError{Status: u.Status, Message: "the upstream answered HTTP " + strconv.Itoa(status) + " " + why}
+	}
+	u.RetryAfter, u.HasRetryAfter = parseRetryAfter(retryAfter, now)
+	if u.Code == "" {
+		u.Code = codeForStatus(u.Status)
+	}
+	if u.Message == "" {
+		u.Message = "the upstream answered HTTP " + strconv.Itoa(status) + " (" + u.Code + ") without a message"
+	}
+	switch u.Status {
+	case 429, 503, 509:
+		u.Throttled = true
+		u.Retryable = true
+	case 504:
+		u.Retryable = true
+	}
+	u.Throttled = u.Throttled || strings.EqualFold(u.Code, "throttledRequest")
+	for _, c := range u.InnerCodes {
+		u.Throttled = u.Throttled || strings.EqualFold(c, "throttledRequest")
+	}
+	return u
+}
+
+// readBody fills u from a Graph error body, or says why it cannot.
+func (u *UpstreamError) oldReadBody(body []byte) (why string) {
+	switch p, _ := jsontext.Check(body, upstreamDepth); p {
+	case jsontext.OK:
+	case jsontext.Empty:
+		return "with an empty body"
+	default:
+		return "with a body that is not a Graph error (" + p.String() + ")"
+	}
+	var top [1]gjson.Result
+	if !oldMembers(jsontext.Parse(body), false, errorKeys[:], top[:]) || !top[0].IsObject() {
+		return "with a body that is not a Graph error"
+	}
+	var e [3]gjson.Result
+	if !oldMembers(top[0], true, errorMemberKeys[:], e[:]) {
+		return "with an ambiguous Graph error (a key appears twice)"
+	}
+	u.Code = oldStringMember(e[0], maxUpstreamField)
+	u.Message = oldStringMember(e[1], maxUpstreamMessage)
+	inner := e[2]
+	for depth := 0; depth < maxInnerErrors && inner.IsObject(); depth++ {
+		var in [5]gjson.Result
+		if !oldMembers(inner, true, innerErrorKeys[:], in[:]) {
+			return "with an ambiguous Graph error (a key appears twice)"
+		}
+		if c := oldStringMember(in[0], maxUpstreamField); c != "" {
+			u.InnerCodes = append(u.InnerCodes, c)
+		}
+		for i, p := range [...]*string{&u.RequestID, &u.ClientRequestID, &u.Date} {
+			if *p == "" {
+				*p = oldStringMember(in[i+1], maxUpstreamField)
+			}
+		}
+		inner = in[4]
+	}
+	return ""
+}
+
+// members finds obj's members named in names (matched in any letter case
+// when fold) and reports false when one of them appears twice.
+func oldMembers(obj gjson.Result, fold bool, names []string, out []gjson.Result) bool {
+	ok := true
+	obj.ForEach(func(key, v gjson.Result) bool {
+		for i, n := range names {
+			if key.Str == n || fold && strings.EqualFold(key.Str, n) {
+				if out[i].Exists() {
+					ok = false
+					return false
+				}
+				out[i] = v
+			}
+		}
+		return true
+	})
+	return ok
+}
+
+// stringMember is v when it is a non-empty string, cut to max bytes at a
+// rune boundary.
+func oldStringMember(v gjson.Result, max int) string {
+	if v.Type != gjson.String {
+		return ""
+	}
+	return clipUTF8(v.Str, max)
 }

@@ -2,8 +2,6 @@ package jsontext
 
 import (
 	"unicode/utf8"
-
-	"github.com/tidwall/gjson"
 )
 
 // Problem says what Check found wrong with a document.
@@ -39,21 +37,21 @@ func (p Problem) String() string {
 // Check verifies that b is one JSON object, UTF-8, nested at most maxDepth
 // levels (the top object is level 1), with nothing but white space after it.
 // For TooDeep, key is the top-level property under which the limit was
-// passed, so the error can name it. The depth scan runs first and is
-// iterative: gjson's validator recurses, and a body of a million '[' must
-// not reach it.
+// passed, so the error can name it.
 func Check(b []byte, maxDepth int) (p Problem, key string) {
-	if p, key = scanDepth(b, maxDepth); p != OK {
-		return p, key
+	return CheckIndexed(b, maxDepth, nil)
+}
+
+// CheckIndexed is Check that also fills ix, when not nil, so that walking
+// b's members later skips nested values without reading them again.
+func CheckIndexed(b []byte, maxDepth int, ix *Index) (p Problem, key string) {
+	if ix != nil {
+		ix.reset(b)
 	}
-	if !utf8.Valid(b) {
-		return BadUTF8, ""
+	if !valid(b, maxDepth, ix) {
+		return diagnose(b, maxDepth)
 	}
-	if !gjson.ValidBytes(b) {
-		return Malformed, ""
-	}
-	i := skipSpace(b, 0)
-	if b[i] != '{' {
+	if b[skipSpace(b, 0)] != '{' {
 		return NotAnObject, ""
 	}
 	return OK, ""
@@ -61,27 +59,37 @@ func Check(b []byte, maxDepth int) (p Problem, key string) {
 
 // CheckValue is Check for any JSON value, not only an object.
 func CheckValue(b []byte, maxDepth int) (p Problem, key string) {
-	if p, key = scanDepth(b, maxDepth); p != OK {
+	if !valid(b, maxDepth, nil) {
+		return diagnose(b, maxDepth)
+	}
+	return OK, ""
+}
+
+// diagnose names the problem of a body valid refused. When a body has
+// several (bad UTF-8 inside a too-deep array), the one reported is the
+// one the checks of earlier versions found first: depth, then UTF-8, then
+// syntax; error targets depend on it. Only refused bodies pay for these
+// two extra passes.
+func diagnose(b []byte, maxDepth int) (Problem, string) {
+	if p, key := scanDepth(b, maxDepth); p != OK {
 		return p, key
 	}
 	if !utf8.Valid(b) {
 		return BadUTF8, ""
 	}
-	if !gjson.ValidBytes(b) {
-		return Malformed, ""
-	}
-	return OK, ""
+	return Malformed, ""
 }
 
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && isSpace(b[i]) {
 		i++
 	}
 	return i
 }
 
 // scanDepth walks b once, tracking strings and brackets only. It does not
-// validate; it only proves that recursion on b is bounded.
+// validate; it only finds where b first nests past maxDepth, and the
+// top-level key it is under, the way the error names it.
 func scanDepth(b []byte, maxDepth int) (Problem, string) {
 	if skipSpace(b, 0) == len(b) {
 		return Empty, ""

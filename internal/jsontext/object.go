@@ -30,9 +30,10 @@ func Members(obj gjson.Result, seen []string, fn func(key string, val gjson.Resu
 
 // IsAnnotation reports whether key is an OData annotation ("@odata.type",
 // "link@odata.context"): clients send them and sharelink drops them.
-func IsAnnotation(key string) bool {
+// It takes raw bytes too, so that keys read raw need no conversion.
+func IsAnnotation[K ~string | ~[]byte](key K) bool {
 	for i := 0; i+6 <= len(key); i++ {
-		if key[i] == '@' && key[i+1:i+6] == "odata" {
+		if key[i] == '@' && string(key[i+1:i+6]) == "odata" {
 			return true
 		}
 	}

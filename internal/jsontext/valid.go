@@ -1,0 +1,287 @@
+package jsontext
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf8"
+)
+
+// valid reports whether b is one JSON value (RFC 8259, strictly: no
+// trailing commas, comments, NaN or leading zeros), UTF-8, nested at most
+// maxDepth levels, with only white space around it. It accepts exactly
+// what scanDepth, utf8.Valid and gjson.ValidBytes accept together (the
+// differential fuzz test holds it to that), in one pass and without
+// recursion: the open containers are a bit stack, one bit a level. With
+// ix, it also records where containers end (see Index).
+func valid(b []byte, maxDepth int, ix *Index) bool {
+	var small [4]uint64 // 256 levels without allocating
+	stack := small[:]
+	if maxDepth > len(small)*64 {
+		stack = make([]uint64, (maxDepth+63)/64)
+	}
+	n := len(b)
+	depth := 0
+	inObject := false // the innermost open container is an object
+	i := 0
+	var c byte
+value:
+	for i < n && isSpace(b[i]) {
+		i++
+	}
+	if i >= n {
+		return false
+	}
+	switch c = b[i]; c {
+	case '{', '[':
+		if depth >= maxDepth {
+			return false
+		}
+		w, bit := depth>>6, uint64(1)<<(depth&63)
+		if ix != nil && depth < len(ix.open) {
+			ix.push(depth, i)
+		}
+		depth++
+		i++
+		for i < n && isSpace(b[i]) {
+			i++
+		}
+		if i >= n {
+			return false
+		}
+		inObject = c == '{'
+		if inObject {
+			stack[w] |= bit
+			if b[i] == '}' {
+				i++
+				goto pop
+			}
+			goto key
+		}
+		stack[w] &^= bit
+		if b[i] == ']' {
+			i++
+			goto pop
+		}
+		goto value
+	case '"':
+		if i = scanString(b, i+1); i < 0 {
+			return false
+		}
+	case 't':
+		if n-i < 4 || b[i+1] != 'r' || b[i+2] != 'u' || b[i+3] != 'e' {
+			return false
+		}
+		i += 4
+	case 'f':
+		if n-i < 5 || b[i+1] != 'a' || b[i+2] != 'l' || b[i+3] != 's' || b[i+4] != 'e' {
+			return false
+		}
+		i += 5
+	case 'n':
+		if n-i < 4 || b[i+1] != 'u' || b[i+2] != 'l' || b[i+3] != 'l' {
+			return false
+		}
+		i += 4
+	default:
+		if i = scanNumber(b, i); i < 0 {
+			return false
+		}
+	}
+next: // after a value: a comma, the end of its container, or the end
+	for i < n && isSpace(b[i]) {
+		i++
+	}
+	if depth == 0 {
+		return i == n
+	}
+	if i >= n {
+		return false
+	}
+	c = b[i]
+	i++
+	if inObject {
+		switch c {
+		case ',':
+			for i < n && isSpace(b[i]) {
+				i++
+			}
+			goto key
+		case '}':
+			goto pop
+		}
+		return false
+	}
+	switch c {
+	case ',':
+		goto value
+	case ']':
+		goto pop
+	}
+	return false
+pop: // i is past the end of the innermost container
+	depth--
+	if ix != nil && depth < len(ix.open) {
+		if e := ix.open[depth]; e >= 0 {
+			ix.end[e] = int32(i)
+		}
+	}
+	if depth > 0 {
+		inObject = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+	}
+	goto next
+key: // i is past white space, at the key's opening quote
+	if i >= n || b[i] != '"' {
+		return false
+	}
+	if i = scanString(b, i+1); i < 0 {
+		return false
+	}
+	for i < n && isSpace(b[i]) {
+		i++
+	}
+	if i >= n || b[i] != ':' {
+		return false
+	}
+	i++
+	goto value
+}
+
+// spaceMask has bit c set for each JSON white space byte c.
+const spaceMask = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+
+// isSpace tests one bit instead of four bytes: white space is on every
+// path between tokens.
+func isSpace(c byte) bool {
+	return c <= ' ' && spaceMask>>c&1 != 0
+}
+
+// scanString checks the string whose content starts at i and returns the
+// index past its closing quote, or -1: no control characters, known
+// escapes only (\u with four hex digits; lone surrogates pass, as in
+// gjson), UTF-8.
+func scanString(b []byte, i int) int {
+	n := len(b)
+	for {
+		// plainRun, inlined by hand: most strings end in the first word.
+		for ; i+8 <= n; i += 8 {
+			x := binary.LittleEndian.Uint64(b[i:])
+			q := x ^ (lsb * '"')
+			s := x ^ (lsb * '\\')
+			if m := ((x-lsb*0x20)|(q-lsb)|(s-lsb))&^x&msb | x&msb; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				goto special
+			}
+		}
+		if i = plainRun(b, i); i >= n {
+			return -1
+		}
+	special:
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1
+		case c == '\\':
+			if i+1 >= n {
+				return -1
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if n-i < 6 || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
+					return -1
+				}
+				i += 6
+			default:
+				return -1
+			}
+		case c < 0x20:
+			return -1
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				return -1
+			}
+			i += size
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plainRun returns the index of the first byte from i on that a string
+// cannot hold as is ('"', '\\', a control character) or that starts a
+// multi-byte sequence, or len(b). It tests eight bytes at a time with
+// the has-less-than trick: (v - lsb*k) &^ v & msb flags bytes of v below
+// k (k <= 0x80), here x below 0x20 and x^'"', x^'\\' below 1, and x&msb
+// flags bytes from 0x80 on. A borrow can flag a byte wrongly only above a
+// byte rightly flagged, so the lowest flag is exact. One &^ x serves the
+// three tests: it differs from &^ (x^'"') only on bytes x&msb flags.
+func plainRun(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (lsb * '"')
+		s := x ^ (lsb * '\\')
+		if m := ((x-lsb*0x20)|(q-lsb)|(s-lsb))&^x&msb | x&msb; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return i
+		}
+	}
+	return i
+}
+
+// scanNumber checks the number at i and returns the index past it, or -1:
+// an optional minus, 0 or digits without a leading zero, an optional
+// fraction and exponent, each with at least one digit.
+func scanNumber(b []byte, i int) int {
+	n := len(b)
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= n:
+		return -1
+	case b[i] == '0':
+		i++
+	case '1' <= b[i] && b[i] <= '9':
+		i = digits(b, i+1)
+	default:
+		return -1
+	}
+	if i < n && b[i] == '.' {
+		if j := digits(b, i+1); j > i+1 {
+			i = j
+		} else {
+			return -1
+		}
+	}
+	if i < n && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < n && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if j := digits(b, i); j > i {
+			i = j
+		} else {
+			return -1
+		}
+	}
+	return i
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
