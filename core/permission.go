@@ -142,9 +142,13 @@ func shapePermission(status int, body []byte) (Shaped, *Error) {
 		return out, sh.err
 	}
 	if v := f.v[pValue]; v != nil {
-		if len(f.other) > 0 {
+		if f.hasOther {
 			other := segmentForMessage(string(f.other))
-			return out, badGateway(other, "the upstream wrapper has '"+other+"' beside 'value'")
+			target := other
+			if target == "" {
+				target = "body"
+			}
+			return out, badGateway(target, "the upstream wrapper has '"+other+"' beside 'value'")
 		}
 		if v[0] == '[' {
 			return sh.collection(out, v)
@@ -257,9 +261,10 @@ func permissionSlot(k []byte) int {
 // permFields holds one object's known members, raw; absent and null ones
 // are nil, except a null "value", kept to be refused.
 type permFields struct {
-	v       [pCount][]byte
-	unknown bool   // members besides the known ones and annotations
-	other   []byte // the first non-empty key besides "value" and annotations
+	v        [pCount][]byte
+	unknown  bool   // members besides the known ones and annotations
+	other    []byte // the first key besides "value" and annotations
+	hasOther bool   // other is set ("" is a key too)
 }
 
 // permShaper carries one call's output and scratch space.
@@ -346,8 +351,8 @@ func (sh *permShaper) collect(obj []byte, f *permFields) bool {
 		}
 		keys = append(keys, k)
 		i := permissionSlot(k)
-		if i != pValue && len(f.other) == 0 {
-			f.other = k
+		if i != pValue && !f.hasOther {
+			f.other, f.hasOther = k, true
 		}
 		if i < 0 {
 			f.unknown = true
@@ -405,7 +410,8 @@ func (sh *permShaper) typed(i int, v []byte) bool {
 // path).
 func (sh *permShaper) canonical(prefix, k string, v []byte) bool {
 	var dup string
-	if sh.dst, dup = jsontext.AppendCanonicalRawUnique(sh.dst, v); dup != "" {
+	var found bool
+	if sh.dst, dup, found = jsontext.AppendCanonicalRawUnique(sh.dst, v); found {
 		return sh.duplicate(prefix+segmentForMessage(k), dup)
 	}
 	return true

@@ -508,8 +508,12 @@ func oldShapePermissionImpl(status int, body []byte) (Shaped, *Error) {
 		return out, sh.err
 	}
 	if v := f.v[pValue]; v.Exists() {
-		if f.other != "" {
-			return out, badGateway(segmentForMessage(f.other), "the upstream wrapper has '"+segmentForMessage(f.other)+"' beside 'value'")
+		if f.hasOther {
+			target := segmentForMessage(f.other)
+			if target == "" {
+				target = "body"
+			}
+			return out, badGateway(target, "the upstream wrapper has '"+segmentForMessage(f.other)+"' beside 'value'")
 		}
 		if v.IsArray() {
 			return sh.collection(out, v)
@@ -578,9 +582,10 @@ func (sh *oldPermShaper) collection(out Shaped, arr gjson.Result) (Shaped, *Erro
 // oldPermFields holds one object's known members; absent and null ones do
 // not Exist.
 type oldPermFields struct {
-	v       [pCount]gjson.Result
-	unknown bool   // members besides the known ones and annotations
-	other   string // the first member besides "value" and annotations
+	v        [pCount]gjson.Result
+	unknown  bool   // members besides the known ones and annotations
+	other    string // the first member besides "value" and annotations
+	hasOther bool
 }
 
 // oldPermShaper carries one call's output and scratch space.
@@ -649,7 +654,8 @@ func (sh *oldPermShaper) collect(obj gjson.Result, f *oldPermFields) bool {
 			return false
 		}
 		i := oldPermissionSlot(k)
-		if i != pValue && f.other == "" {
+		if i != pValue && !f.hasOther {
+			f.hasOther = true
 			f.other = k
 		}
 		if i < 0 {
@@ -706,7 +712,8 @@ func (sh *oldPermShaper) typed(i int, v gjson.Result) bool {
 // (joined only then: this is the hot path).
 func (sh *oldPermShaper) canonical(prefix, k string, v gjson.Result) bool {
 	var dup string
-	if sh.dst, dup = jsontext.AppendCanonicalUnique(sh.dst, v, &sh.keys); dup != "" {
+	var found bool
+	if sh.dst, dup, found = jsontext.AppendCanonicalUnique(sh.dst, v, &sh.keys); found {
 		return sh.duplicate(prefix+segmentForMessage(k), dup)
 	}
 	return true

@@ -371,21 +371,21 @@ func AppendCanonicalRaw(dst, v []byte) []byte {
 // Keys are compared as written to dst, which equals comparing them
 // decoded: the canonical form is one per text, and a key without escapes
 // is its own text.
-func AppendCanonicalRawUnique(dst, v []byte) (_ []byte, dup string) {
+func AppendCanonicalRawUnique(dst, v []byte) (_ []byte, dup string, found bool) {
 	w := canonWriter{dst: dst, src: v, unique: true}
 	i := skipSpace(v, 0)
 	if i < len(v) && v[i] != '{' && v[i] != '[' {
 		w.value(i, nil) // a scalar has no keys: spare zeroing the array
-		return w.dst, ""
+		return w.dst, "", false
 	}
 	// Where the keys of the objects being written are in dst, two ints a
 	// key: 24 keys along one path before append allocates.
 	var keys [48]int
 	w.value(i, keys[:0])
 	if w.dup != nil {
-		return w.dst, string(Unquote(w.dup))
+		return w.dst, string(Unquote(w.dup)), true
 	}
-	return w.dst, ""
+	return w.dst, "", false
 }
 
 type canonWriter struct {
@@ -473,14 +473,6 @@ func (w *canonWriter) object(start int, keys []int) int {
 			if w.unique {
 				if w.repeated(keys[mark:], ks, ke) {
 					w.dst = w.dst[:pos]
-					if ke-ks == 2 {
-						// AppendCanonicalUnique signals a repeat by the
-						// key, so a repeated "" is no error there: the
-						// object just ends before it. Kept so that output
-						// does not change.
-						i = valueEnd(b, start) - 1
-						break
-					}
 					end, _ := stringEnd(b, kStart)
 					w.dup = b[kStart:end]
 					return i

@@ -99,9 +99,9 @@ func FuzzCanonicalRaw(f *testing.F) {
 			t.Fatalf("AppendCanonicalRaw(%q)\n got %q\nwant %q", s, got, want)
 		}
 		var k1 []string
-		want, wdup := AppendCanonicalUnique([]byte("{"), v, &k1)
-		got, dup := AppendCanonicalRawUnique([]byte("{"), b)
-		if dup != wdup || dup == "" && !bytes.Equal(got, want) {
+		want, wdup, wfound := AppendCanonicalUnique([]byte("{"), v, &k1)
+		got, dup, found := AppendCanonicalRawUnique([]byte("{"), b)
+		if dup != wdup || found != wfound || !found && !bytes.Equal(got, want) {
 			t.Fatalf("AppendCanonicalRawUnique(%q)\n got %q %q\nwant %q %q", s, got, dup, want, wdup)
 		}
 		// Walks skipping by an index give what walks reading give, at the
@@ -171,8 +171,8 @@ func TestCanonicalRawMatchesGjson(t *testing.T) {
 			t.Errorf("%q\n got %s\nwant %s", s, got, want)
 		}
 		var k1 []string
-		_, wdup := AppendCanonicalUnique(nil, Parse(b), &k1)
-		if _, dup := AppendCanonicalRawUnique(nil, b); dup != wdup {
+		_, wdup, wfound := AppendCanonicalUnique(nil, Parse(b), &k1)
+		if _, dup, found := AppendCanonicalRawUnique(nil, b); dup != wdup || found != wfound {
 			t.Errorf("%q: dup %q, want %q", s, dup, wdup)
 		}
 	}

@@ -77,32 +77,33 @@ func AppendBool(dst []byte, b bool) []byte {
 // written, members in document order, OData annotations dropped at every
 // level. Running it on its own output gives the same bytes.
 func AppendCanonical(dst []byte, v gjson.Result) []byte {
-	dst, _ = appendCanonical(dst, v, nil)
+	dst, _, _ = appendCanonical(dst, v, nil)
 	return dst
 }
 
 // AppendCanonicalUnique is AppendCanonical that also finds the first key
 // repeated within one object, at any level (annotations aside): the
-// caller refuses such a value as ambiguous and drops dst. keys is scratch
-// space the caller may reuse; checking while writing spares a second walk.
-func AppendCanonicalUnique(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string) {
+// caller refuses such a value as ambiguous and drops dst. found tells a
+// repeated "" from none. keys is scratch space the caller may reuse;
+// checking while writing spares a second walk.
+func AppendCanonicalUnique(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string, found bool) {
 	return appendCanonical(dst, v, keys)
 }
 
 // appendCanonical checks keys for repeats when keys is not nil: the keys
 // of the objects being written, innermost last, share one buffer.
-func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string) {
+func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string, found bool) {
 	switch v.Type {
 	case gjson.String:
-		return AppendString(dst, v.Str), ""
+		return AppendString(dst, v.Str), "", false
 	case gjson.Number:
-		return append(dst, v.Raw...), ""
+		return append(dst, v.Raw...), "", false
 	case gjson.True:
-		return append(dst, "true"...), ""
+		return append(dst, "true"...), "", false
 	case gjson.False:
-		return append(dst, "false"...), ""
+		return append(dst, "false"...), "", false
 	case gjson.Null:
-		return append(dst, "null"...), ""
+		return append(dst, "null"...), "", false
 	}
 	if v.IsArray() {
 		dst = append(dst, '[')
@@ -112,10 +113,10 @@ func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup 
 				dst = append(dst, ',')
 			}
 			first = false
-			dst, dup = appendCanonical(dst, e, keys)
-			return dup == ""
+			dst, dup, found = appendCanonical(dst, e, keys)
+			return !found
 		})
-		return append(dst, ']'), dup
+		return append(dst, ']'), dup, found
 	}
 	if v.IsObject() {
 		dst = append(dst, '{')
@@ -130,20 +131,20 @@ func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup 
 			if keys != nil {
 				for _, s := range (*keys)[mark:] {
 					if s == k.Str {
-						dup = k.Str
+						dup, found = k.Str, true
 						return false
 					}
 				}
 				*keys = append(*keys, k.Str)
 			}
 			dst = AppendKey(dst, k.Str)
-			dst, dup = appendCanonical(dst, e, keys)
-			return dup == ""
+			dst, dup, found = appendCanonical(dst, e, keys)
+			return !found
 		})
 		if keys != nil {
 			*keys = (*keys)[:mark]
 		}
-		return append(dst, '}'), dup
+		return append(dst, '}'), dup, found
 	}
-	return append(dst, "null"...), ""
+	return append(dst, "null"...), "", false
 }
