@@ -1,6 +1,8 @@
 package core
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,6 +46,23 @@ func benchGrantCollection() []byte {
 
 func BenchmarkShapePermission(b *testing.B) {
 	body := []byte(benchEditOrganization)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ShapePermission(201, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkShapePermissionCompact is the same permission as Graph sends
+// it: without the seed's indentation.
+func BenchmarkShapePermissionCompact(b *testing.B) {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(benchEditOrganization)); err != nil {
+		b.Fatal(err)
+	}
+	body := buf.Bytes()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
