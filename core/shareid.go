@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Sharing URLs travel in /shares/{id} as "u!" + unpadded base64url of the
@@ -28,7 +29,10 @@ const (
 // the unpadded base64url encoding of its bytes. The URL is not normalised:
 // Graph matches the bytes the link was issued with.
 func EncodeSharingURL(url string) string {
-	return string(AppendSharingURL(make([]byte, 0, 2+base64.RawURLEncoding.EncodedLen(len(url))), url))
+	b := AppendSharingURL(make([]byte, 0, 2+base64.RawURLEncoding.EncodedLen(len(url))), url)
+	// b is never written again: hand its bytes to the string, as
+	// strings.Builder does, instead of copying them.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // AppendSharingURL appends the share id of url to dst.
