@@ -328,3 +328,28 @@ func (u *UpstreamError) AppendObject(dst []byte) []byte {
 func (u *UpstreamError) Err() *Error {
 	return &Error{Status: u.Status, Code: u.Code, Message: u.Message}
 }
+
+// RetryAfterSeconds is RetryAfter rounded up to whole seconds, the unit of
+// a Retry-After header: waiting less than asked is what throttling punishes.
+func (u *UpstreamError) RetryAfterSeconds() int64 {
+	secs := u.RetryAfter / time.Second
+	if u.RetryAfter%time.Second != 0 {
+		secs++
+	}
+	return int64(secs)
+}
+
+// AppendRetryFacts appends the members hosts report beside an upstream
+// error: ,"throttled":…,"retryable":… and, when Graph said,
+// ,"retryAfterSeconds":….
+func (u *UpstreamError) AppendRetryFacts(dst []byte) []byte {
+	dst = append(dst, `,"throttled":`...)
+	dst = jsontext.AppendBool(dst, u.Throttled)
+	dst = append(dst, `,"retryable":`...)
+	dst = jsontext.AppendBool(dst, u.Retryable)
+	if u.HasRetryAfter {
+		dst = append(dst, `,"retryAfterSeconds":`...)
+		dst = strconv.AppendInt(dst, u.RetryAfterSeconds(), 10)
+	}
+	return dst
+}

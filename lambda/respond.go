@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/sharelink/sharelink/core"
@@ -82,7 +81,7 @@ func (h *Handler) upstreamError(x *exchange, u *core.UpstreamError, retryAfter s
 	x.errCode = u.Code
 	resp := h.reply(x, u.Status, u.AppendJSON(make([]byte, 0, 256)))
 	if u.HasRetryAfter && retryAfter != "" {
-		resp.Headers["retry-after"] = strconv.FormatInt(int64((u.RetryAfter+time.Second-1)/time.Second), 10)
+		resp.Headers["retry-after"] = strconv.FormatInt(u.RetryAfterSeconds(), 10)
 	}
 	return resp
 }

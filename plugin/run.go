@@ -268,18 +268,7 @@ func shapeUpstream(resp httpResponse, now time.Time) *upstreamError {
 	b := u.AppendJSON(make([]byte, 0, 256+len(u.Message)))
 	b = append(b[:len(b)-1], `,"status":`...)
 	b = strconv.AppendInt(b, int64(u.Status), 10)
-	b = append(b, `,"throttled":`...)
-	b = jsontext.AppendBool(b, u.Throttled)
-	b = append(b, `,"retryable":`...)
-	b = jsontext.AppendBool(b, u.Retryable)
-	if u.HasRetryAfter {
-		secs := u.RetryAfter / time.Second
-		if u.RetryAfter%time.Second != 0 {
-			secs++
-		}
-		b = append(b, `,"retryAfterSeconds":`...)
-		b = strconv.AppendInt(b, int64(secs), 10)
-	}
+	b = u.AppendRetryFacts(b)
 	return &upstreamError{append(b, '}')}
 }
 

@@ -97,18 +97,7 @@ func ShapeError(input []byte, now time.Time) ([]byte, error) {
 	b = strconv.AppendInt(b, int64(u.Status), 10)
 	b = append(b, `,"error":`...)
 	b = u.AppendObject(b)
-	b = append(b, `,"throttled":`...)
-	b = jsontext.AppendBool(b, u.Throttled)
-	b = append(b, `,"retryable":`...)
-	b = jsontext.AppendBool(b, u.Retryable)
-	if u.HasRetryAfter {
-		secs := u.RetryAfter / time.Second
-		if u.RetryAfter%time.Second != 0 {
-			secs++
-		}
-		b = append(b, `,"retryAfterSeconds":`...)
-		b = strconv.AppendInt(b, int64(secs), 10)
-	}
+	b = u.AppendRetryFacts(b)
 	return append(b, '}'), nil
 }
 
