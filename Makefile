@@ -11,7 +11,7 @@ BENCHTIME   ?= 1s
 .DEFAULT_GOAL := test
 EXTRA_TESTS :=
 EXTRA_BENCH :=
--include lambda/lambda.mk plugin/plugin.mk tests/peers/peers.mk
+-include lambda/lambda.mk plugin/plugin.mk tests/peers/peers.mk tests/soak/soak.mk
 
 ## test: formatting, vet, staticcheck and every test with the race detector.
 test: lint unit $(EXTRA_TESTS)
