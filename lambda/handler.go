@@ -133,9 +133,8 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	if qerr != nil {
 		return h.fail(x, core.AsError(qerr))
 	}
-	if in.authorization == "" {
-		return h.fail(x, &core.Error{Status: http.StatusUnauthorized, Code: core.CodeUnauthenticated,
-			Message: "an Authorization header with the caller's Graph token is required; it is forwarded to Graph unchanged"})
+	if err := checkBearer(in.authorization); err != nil {
+		return h.fail(x, err)
 	}
 	req, berr := h.build(&route, ev, &in)
 	if berr != nil {

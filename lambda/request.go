@@ -124,3 +124,40 @@ func checkJSONMediaType(ct string) *core.Error {
 	}
 	return nil
 }
+
+// maxToken bounds a bearer token: Entra ID tokens run to a few KB, and
+// one with many group claims to about 16 KB.
+const maxToken = 32 << 10
+
+// checkBearer accepts what Graph accepts: "Bearer", one space, and an RFC
+// 6750 token. Anything else — another scheme (Basic would send a user's
+// password on), two headers joined by a comma, control bytes that the
+// upstream client would refuse — is refused here, before anything goes
+// upstream.
+func checkBearer(v string) *core.Error {
+	deny := func(msg string) *core.Error {
+		return &core.Error{Status: http.StatusUnauthorized, Code: core.CodeUnauthenticated, Target: "Authorization", Message: msg}
+	}
+	if v == "" {
+		return deny("an Authorization header with the caller's Graph token is required; it is forwarded to Graph unchanged")
+	}
+	scheme, token, ok := strings.Cut(v, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return deny("the Authorization header must be 'Bearer <token>'")
+	}
+	if token == "" || len(token) > maxToken {
+		return deny("the Authorization header's bearer token is empty or longer than 32 KB")
+	}
+	// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+	i := 0
+	for ; i < len(token); i++ {
+		c := token[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~+/", c) >= 0) {
+			break
+		}
+	}
+	if i == 0 || strings.TrimLeft(token[i:], "=") != "" {
+		return deny("the Authorization header's bearer token holds characters a token cannot (RFC 6750)")
+	}
+	return nil
+}

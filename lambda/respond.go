@@ -107,6 +107,9 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 	if body != nil {
 		hd["content-type"] = "application/json"
 	}
+	if status == http.StatusUnauthorized && x.errCode == core.CodeUnauthenticated {
+		hd["www-authenticate"] = "Bearer"
+	}
 	if len(x.adjusted) > 0 && status < 300 {
 		hd[AdjustedHeader] = formatAdjusted(x.adjusted)
 	}

@@ -1,0 +1,193 @@
+package hostile_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sharelink/sharelink/core"
+	"github.com/sharelink/sharelink/tests/graphsim"
+)
+
+// The secrets of the successful flows: distinctive, so that a hit can
+// only be a leak. signedToken is alice's token with a signature segment
+// (graphsim does not check it), so that all three JWT parts are looked
+// for.
+const (
+	flowPassword  = "Tr0ub4dor&3-hostile-flow"
+	flowPassword2 = "correct horse battery staple 42"
+	flowAlias     = "bob" // graphsim resolves an alias as a UPN's local part
+	flowEmail     = "erin.flow@fabrikam.example"
+	flowEmail2    = "dave.flow@fabrikam.example"
+	unknownAlias  = "zed-unknown-flow-alias"
+	fakeSignature = "ZmFrZS1zaWduYXR1cmUtZm9yLXRoZS1sb2ctc2Nhbg"
+)
+
+var signedToken = token + fakeSignature
+
+// flow is one request of a successful sharing session; check reads its
+// answer.
+type flow struct {
+	name   string
+	method string
+	path   string
+	body   string
+	status int
+}
+
+// TestLogsHoldNoSecrets runs the whole corpus and a set of successful
+// flows (a password link, users links with every kind of recipient, a
+// grant to email addresses, a grant Graph refuses, listing permissions)
+// through the server with its logs captured, then looks for every secret
+// in every line: the tokens and each of their parts, the passwords, the
+// recipients, and '@' (no address of any kind may be logged).
+func TestLogsHoldNoSecrets(t *testing.T) {
+	corpus := loadCorpus(t)
+	f := newFleet(t)
+	sent := 0
+	for _, e := range corpus {
+		if _, err := f.get(e).send(e); err != nil {
+			t.Fatalf("%s: %v", e.id(), err)
+		}
+		sent++
+	}
+	// The flows run on the server without a policy.
+	s := f.get(&entry{})
+	beforeFlows := s.sim.Total()
+
+	// A link made first, so that the grant has a sharing URL to name.
+	link := &entry{Method: "POST", Path: placeholders.Replace("{{create}}"),
+		Headers: map[string]*string{"Authorization": ptr("Bearer " + signedToken)}}
+	b := `{"type":"view","scope":"organization"}`
+	link.Body = &b
+	a, err := s.send(link)
+	sent++
+	if err != nil || a.status/100 != 2 {
+		t.Fatalf("making the link to grant on: %v %+v", err, a)
+	}
+	var perm struct {
+		Link struct {
+			WebURL string `json:"webUrl"`
+		} `json:"link"`
+	}
+	if err := json.Unmarshal(a.body, &perm); err != nil || perm.Link.WebURL == "" {
+		t.Fatalf("no webUrl in %s", a.body)
+	}
+	share := core.EncodeSharingURL(perm.Link.WebURL)
+	item := "/v1.0/me/drive/items/" + graphsim.DemoReportID
+	flows := []flow{
+		{"password link", "POST", item + "/createLink", `{"type":"edit","scope":"anonymous","password":"` + flowPassword + `"}`, 201},
+		{"password link with expiry", "POST", "/beta/me/drive/items/" + graphsim.DemoBudgetID + "/createLink",
+			`{"type":"view","scope":"anonymous","password":"` + flowPassword2 + `","expirationDateTime":"2099-01-01T00:00:00.1234567+02:00"}`, 201},
+		{"users link, email and objectId", "POST", item + "/createLink",
+			`{"type":"view","scope":"users","recipients":[{"email":"` + graphsim.DemoBobUPN + `"},{"objectId":"` + graphsim.DemoBobID + `"}]}`, 201},
+		{"users link, alias and outside email", "POST", item + "/createLink",
+			`{"type":"edit","scope":"users","recipients":[{"alias":"` + flowAlias + `"},{"email":"` + flowEmail2 + `","@odata.type":"#microsoft.graph.driveRecipient"}],"sendNotification":true,"message":"for ` + flowEmail2 + `"}`, 201},
+		{"grant to email addresses", "POST", "/v1.0/shares/" + share + "/permission/grant",
+			`{"recipients":[{"email":"` + flowEmail + `"},{"email":"` + graphsim.DemoBobUPN + `"}],"roles":["read"]}`, 200},
+		{"grant Graph refuses", "POST", "/v1.0/shares/" + share + "/permission/grant",
+			`{"recipients":[{"alias":"` + unknownAlias + `"}],"roles":["read"]}`, 400},
+		{"list permissions", "GET", item + "/permissions", "", 200},
+		{"shared item", "GET", "/v1.0/shares/" + share + "/driveItem", "", 200},
+	}
+	for _, f := range flows {
+		e := &entry{Method: f.method, Path: f.path, Headers: map[string]*string{"Authorization": ptr("Bearer " + signedToken)}}
+		if f.body != "" {
+			e.Body = &f.body
+		}
+		a, err := s.send(e)
+		sent++
+		if err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		if a.status != f.status {
+			t.Errorf("%s: %d, want %d: %.300s", f.name, a.status, f.status, a.body)
+		}
+	}
+	if n := s.sim.Total() - beforeFlows; n != len(flows)+1 {
+		t.Errorf("the flows made %d upstream requests, want %d", n, len(flows)+1)
+	}
+
+	secrets := map[string]string{
+		"token":            token,
+		"signed token":     signedToken,
+		"password":         flowPassword,
+		"password 2":       flowPassword2,
+		"alias":            flowAlias,
+		"unknown alias":    unknownAlias,
+		"email":            flowEmail,
+		"email 2":          flowEmail2,
+		"bob's address":    graphsim.DemoBobUPN,
+		"bob's objectId":   graphsim.DemoBobID,
+		"alice's address":  graphsim.DemoAliceUPN,
+		"the sharing URL":  perm.Link.WebURL,
+		"the share id":     share,
+		"an address's '@'": "@",
+		// Attacker-chosen text of the corpus (injected headers, hosts,
+		// paths): none of it may reach a log line, where it could forge
+		// entries or mislead whoever reads them.
+		"injected header": "X-Injected",
+		"attacker host":   "evil.example",
+		"control path":    "_graphsim",
+	}
+	for i, part := range strings.Split(signedToken, ".") {
+		secrets["token part "+string(rune('1'+i))] = part
+	}
+	for _, e := range corpus {
+		if pw := corpusPassword(e); pw != "" {
+			secrets["corpus password of "+e.id()] = pw
+		}
+	}
+
+	var handler, errlog []string
+	for _, s := range f.all {
+		handler = append(handler, s.logs.lines()...)
+		errlog = append(errlog, s.errlog.lines()...)
+	}
+	if len(handler) != sent {
+		t.Errorf("%d log lines for %d requests; want one per request", len(handler), sent)
+	}
+	// One JSON object per line: a value with a line break in it would
+	// have split a line and forged the next.
+	for i, line := range handler {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Errorf("log line %d is not one JSON object: %v\n\t%.300s", i, err, line)
+		}
+	}
+	all := append(handler, errlog...)
+	hits := 0
+	for i, line := range all {
+		for name, secret := range secrets {
+			if secret != "" && strings.Contains(line, secret) {
+				hits++
+				if hits <= 20 {
+					t.Errorf("log line %d holds %s (%.40q):\n\t%.300s", i, name, secret, line)
+				}
+			}
+		}
+	}
+	if hits > 0 {
+		t.Errorf("%d secrets found in %d log lines", hits, len(all))
+	}
+	t.Logf("%d log lines scanned for %d secrets", len(all), len(secrets))
+}
+
+// corpusPassword is the password a corpus body sets, when it is a
+// distinctive string (not a run of one character): one the logs could
+// be searched for.
+func corpusPassword(e *entry) string {
+	var b struct {
+		Password any `json:"password"`
+	}
+	if e.Body == nil || len(*e.Body) > 1<<16 || json.Unmarshal([]byte(*e.Body), &b) != nil {
+		return ""
+	}
+	pw, _ := b.Password.(string)
+	if len(pw) < 4 || strings.Count(pw, pw[:1]) == len(pw) {
+		return ""
+	}
+	return pw
+}
+
+func ptr(s string) *string { return &s }
