@@ -2,6 +2,7 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 60s
+FUZZ_PKGS   ?= ./core ./internal/jsontext ./lambda ./tests/graphsim
 BENCHTIME   ?= 1s
 
 .PHONY: test lint unit bench fuzz
@@ -33,7 +34,7 @@ bench: $(EXTRA_BENCH)
 ## Go's cache into the package's testdata/fuzz, so `go test` replays it.
 fuzz:
 	@cache=$$($(GO) env GOCACHE)/fuzz/github.com/sharelink/sharelink; \
-	for pkg in ./core ./internal/jsontext; do \
+	for pkg in $(FUZZ_PKGS); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; \
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
