@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/tests/graphsim"
 )
 
@@ -49,24 +49,6 @@ func fakeDeadline(ctx context.Context) (time.Time, bool) {
 	return d, ok
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // env is a handler in front of a fresh graphsim on loopback.
 type env struct {
 	t     testing.TB
@@ -74,7 +56,7 @@ type env struct {
 	base  string
 	h     *Handler
 	clock *fakeClock
-	logs  *syncBuffer
+	logs  *logcapture.Buffer
 	token string
 }
 
@@ -92,7 +74,7 @@ func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	for _, f := range configure {
 		f(&cfg)
 	}
-	e := &env{t: t, sim: sim, base: base, clock: &fakeClock{}, logs: &syncBuffer{},
+	e := &env{t: t, sim: sim, base: base, clock: &fakeClock{}, logs: &logcapture.Buffer{},
 		token: graphsim.DemoToken(graphsim.DemoAliceUPN)}
 	client := NewHTTPClient(cfg)
 	t.Cleanup(client.CloseIdleConnections)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/lambda"
 	"github.com/sharelink/sharelink/tests/graphsim"
 )
@@ -26,7 +27,7 @@ func TestEventHeadersWithControlBytes(t *testing.T) {
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second
-	h := lambda.New(cfg, lambda.WithLogger(lambda.NewLogger(&logSink{})))
+	h := lambda.New(cfg, lambda.WithLogger(lambda.NewLogger(&logcapture.Buffer{})))
 
 	valid := `{"type":"view","scope":"organization"}`
 	for _, c := range []struct {

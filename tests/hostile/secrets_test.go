@@ -141,8 +141,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 
 	var handler, errlog []string
 	for _, s := range f.all {
-		handler = append(handler, s.logs.lines()...)
-		errlog = append(errlog, s.errlog.lines()...)
+		handler = append(handler, s.logs.Lines()...)
+		errlog = append(errlog, s.errlog.Lines()...)
 	}
 	if len(handler) != sent {
 		t.Errorf("%d log lines for %d requests; want one per request", len(handler), sent)

@@ -12,44 +12,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
+	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/lambda"
 	"github.com/sharelink/sharelink/tests/graphsim"
 )
-
-// logSink collects every line the handler's slog logger and the HTTP
-// server's error log write; safe for concurrent writes.
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *logSink) lines() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.b.Len() == 0 {
-		return nil
-	}
-	return strings.Split(strings.TrimRight(s.b.String(), "\n"), "\n")
-}
 
 // server is the handler behind net/http on a loopback port, as
 // lambda/cmd/local serves it, in front of a fresh graphsim.
 type server struct {
 	addr   string
 	sim    *graphsim.Sim
-	logs   *logSink // the handler's slog lines
-	errlog *logSink // net/http's own log: panics, malformed requests
+	logs   *logcapture.Buffer // the handler's slog lines
+	errlog *logcapture.Buffer // net/http's own log: panics, malformed requests
 }
 
 // startServerWith starts a server whose handler applies policy (core's
@@ -75,7 +53,7 @@ func startServerWith(t testing.TB, policy []byte) *server {
 	}
 	client := lambda.NewHTTPClient(cfg)
 	t.Cleanup(client.CloseIdleConnections)
-	s := &server{sim: sim, logs: &logSink{}, errlog: &logSink{}}
+	s := &server{sim: sim, logs: &logcapture.Buffer{}, errlog: &logcapture.Buffer{}}
 	h := lambda.New(cfg, lambda.WithClient(client), lambda.WithLogger(lambda.NewLogger(s.logs)))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -299,7 +277,7 @@ func knownGood(t *testing.T, s *server) {
 func quiet(t *testing.T, s *server) {
 	t.Helper()
 	var bad []string
-	for _, l := range s.errlog.lines() {
+	for _, l := range s.errlog.Lines() {
 		// net/http warns when a query holds ';' (golang.org/issue/25192):
 		// the corpus sends such queries on purpose.
 		if l == "" || strings.Contains(l, "URL query contains semicolon") {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/tests/graphsim"
 )
 
@@ -67,7 +67,7 @@ func TestBootstrapUnderRuntimeAPI(t *testing.T) {
 	defer api.Close()
 	defer cancel() // runs before api.Close: releases the parked next call
 
-	logs := &syncBuffer{}
+	logs := &logcapture.Buffer{}
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(api.URL, "http://"), "GRAPH_BASE_URL="+simURL,
 		"AWS_LAMBDA_FUNCTION_NAME=sharelink", "SHARELINK_POLICY=")
@@ -147,21 +147,4 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(buildDir)
 	}
 	os.Exit(code)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
