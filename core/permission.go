@@ -131,8 +131,9 @@ func shapePermission(status int, body []byte) (Shaped, *Error) {
 		return out, badGateway(key, "the upstream permission body is unusable: "+p.String())
 	}
 	// Check accepted body: from here on it is read raw, without a copy
-	// to a string or a gjson.Result per member, and nested values are
-	// skipped by the index instead of read twice.
+	// to a string or a gjson.Result per member, and walked and written
+	// by the index's tape: white space, punctuation and string contents
+	// are not read twice.
 	// Room for the identity copies that filling adds; growth past it is
 	// amortised.
 	sh.dst = make([]byte, 0, len(body)+len(body)/2+64)
@@ -182,7 +183,8 @@ func (sh *permShaper) collection(out Shaped, arr []byte) (Shaped, *Error) {
 	out.ends = make([]int, 0, 16)
 	sh.dst = append(sh.dst, `{"value":[`...)
 	sh.index = 0
-	for e, i := sh.ix.NextElement(arr, 0); i >= 0; e, i = sh.ix.NextElement(arr, i) {
+	for it := sh.ix.Elements(arr); it.Next(&sh.ix); {
+		e := it.Val
 		if e[0] != '{' {
 			sh.err = badGateway(sh.path(""), "the upstream permission "+sh.path("")+" is "+jsontext.RawTypeName(e)+", not an object")
 			break
@@ -270,7 +272,7 @@ type permFields struct {
 // permShaper carries one call's output and scratch space.
 type permShaper struct {
 	dst      []byte
-	ix       jsontext.Index // where body's containers end
+	ix       jsontext.Index // body's tokens and where they end
 	err      *Error
 	wrapped  bool // the single permission came as {"value":{...}}
 	index    int  // collection entry being shaped; -1 for a single
@@ -340,8 +342,8 @@ func (sh *permShaper) collect(obj []byte, f *permFields) bool {
 	var keyBuf [16][]byte
 	keys := keyBuf[:0]
 	ok := true
-	for q, v, next := sh.ix.NextMember(obj, 0); next >= 0; q, v, next = sh.ix.NextMember(obj, next) {
-		k := jsontext.Unquote(q)
+	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
+		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
@@ -404,14 +406,14 @@ func (sh *permShaper) typed(i int, v []byte) bool {
 	return true
 }
 
-// canonical appends v, the member k, by
-// jsontext.AppendCanonicalRawUnique; a repeated key inside it fails the
+// canonical appends v, the member k, by the index's
+// AppendCanonicalUnique; a repeated key inside it fails the
 // shaping, with prefix+k as the target (joined only then: this is the hot
 // path).
 func (sh *permShaper) canonical(prefix, k string, v []byte) bool {
 	var dup string
 	var found bool
-	if sh.dst, dup, found = jsontext.AppendCanonicalRawUnique(sh.dst, v); found {
+	if sh.dst, dup, found = sh.ix.AppendCanonicalUnique(sh.dst, v); found {
 		return sh.duplicate(prefix+segmentForMessage(k), dup)
 	}
 	return true
@@ -522,7 +524,8 @@ func (sh *permShaper) roles(v []byte) (owner bool) {
 	var keyBuf [16][]byte
 	keys := keyBuf[:0]
 	i := 0
-	for e, next := sh.ix.NextElement(v, 0); next >= 0; e, next = sh.ix.NextElement(v, next) {
+	for it := sh.ix.Elements(v); it.Next(&sh.ix); {
+		e := it.Val
 		if e[0] != '"' {
 			sh.wrongType("roles["+strconv.Itoa(i)+"]", e, "a string")
 			break
@@ -581,8 +584,8 @@ func (sh *permShaper) link(obj []byte) bool {
 	var keyBuf [16][]byte
 	keys := keyBuf[:0]
 	ok := true
-	for q, v, next := sh.ix.NextMember(obj, 0); next >= 0; q, v, next = sh.ix.NextMember(obj, next) {
-		k := jsontext.Unquote(q)
+	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
+		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
@@ -636,10 +639,10 @@ func (sh *permShaper) link(obj []byte) bool {
 // unknown writes obj's members that slot does not know, in input order,
 // annotations dropped.
 func (sh *permShaper) unknown(obj []byte, prefix string, slot func([]byte) int) bool {
-	for q, v, next := sh.ix.NextMember(obj, 0); next >= 0; q, v, next = sh.ix.NextMember(obj, next) {
-		if k := jsontext.Unquote(q); !jsontext.IsAnnotation(k) && slot(k) < 0 {
-			sh.dst = jsontext.AppendRawKey(sh.dst, q)
-			if !sh.canonical(prefix, string(k), v) {
+	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
+		if k := it.Text; !jsontext.IsAnnotation(k) && slot(k) < 0 {
+			sh.dst = jsontext.AppendRawKey(sh.dst, it.Key)
+			if !sh.canonical(prefix, string(k), it.Val) {
 				return false
 			}
 		}
@@ -653,8 +656,8 @@ func hasMember(ix *jsontext.Index, v []byte) bool {
 	if len(v) == 0 || v[0] != '{' {
 		return false
 	}
-	for q, _, next := ix.NextMember(v, 0); next >= 0; q, _, next = ix.NextMember(v, next) {
-		if !jsontext.IsAnnotation(jsontext.Unquote(q)) {
+	for it := ix.Members(v); it.Next(ix); {
+		if !jsontext.IsAnnotation(it.Text) {
 			return true
 		}
 	}

@@ -138,8 +138,8 @@ var (
 // members finds obj's members named in names (matched in any letter case
 // when fold) and reports false when one of them appears twice.
 func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]byte) bool {
-	for q, v, next := ix.NextMember(obj, 0); next >= 0; q, v, next = ix.NextMember(obj, next) {
-		k := jsontext.Unquote(q)
+	for it := ix.Members(obj); it.Next(ix); {
+		k, v := it.Text, it.Val
 		for i, n := range names {
 			if string(k) == n || fold && bytes.EqualFold(k, []byte(n)) {
 				if out[i] != nil {

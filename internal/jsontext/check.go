@@ -43,7 +43,8 @@ func Check(b []byte, maxDepth int) (p Problem, key string) {
 }
 
 // CheckIndexed is Check that also fills ix, when not nil, so that walking
-// b's members later skips nested values without reading them again.
+// and writing b later (Index.Members, Index.AppendCanonicalUnique) reads
+// only string contents again, and only to copy them.
 func CheckIndexed(b []byte, maxDepth int, ix *Index) (p Problem, key string) {
 	if ix != nil {
 		ix.reset(b)

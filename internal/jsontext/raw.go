@@ -100,61 +100,159 @@ func containerEnd(b []byte, i int) int {
 	}
 }
 
-// Index records where the containers of a document end, as CheckIndexed
-// found them, so that NextMember and NextElement skip a nested object in
-// one lookup instead of a scan. It holds the first 128 containers in
-// document order, 16 levels deep at most; others are scanned. It lives on
-// the caller's stack (about 1 KiB).
+// Index is the tape CheckIndexed leaves of a document: each token (key,
+// string, number, literal, object, array) in document order with where it
+// ends, so that walking and writing the document later reads neither
+// white space nor punctuation, and strings only to copy them. It holds
+// the first 512 tokens (a permission has about 90, a grant answer of 20
+// about 300), 32 levels deep at most; a value the tape does not hold
+// whole is read from the bytes, as before. It lives on the caller's
+// stack (about 6 KiB).
 type Index struct {
-	base  int        // cap of the document: a sub-slice v of it starts at base-cap(v)
-	n     int        // containers recorded
-	start [128]int32 // offset of each recorded container's bracket, ascending
-	end   [128]int32 // offset past its closing bracket; 0 while open
-	open  [16]int32  // the entry of the container open at each depth, or -1
+	base int // cap of the document: a sub-slice v of it starts at base-cap(v)
+	n    int // tokens recorded
+	tape [tapeLen]token
+	open [32]int32 // the tape entry of the container open at each depth
+}
+
+const tapeLen = 512
+
+// A token is a stretch of the document. end is past its last byte, ^end
+// for a string holding an escape, 0 for a container recording stopped
+// inside; next is, for a container, the entry after its last descendant.
+type token struct {
+	start, end, next int32
 }
 
 func (ix *Index) reset(b []byte) {
 	ix.base, ix.n = cap(b), 0
-	if len(b) > 1<<31-1 {
-		ix.n = len(ix.start) // offsets would not fit: record nothing
-	}
 }
 
-// push records the container opening at i at depth d (0 for the top).
-func (ix *Index) push(d, i int) {
-	if ix.n == len(ix.start) {
-		ix.open[d] = -1
-		return
-	}
-	ix.start[ix.n], ix.end[ix.n] = int32(i), 0
-	ix.open[d] = int32(ix.n)
-	ix.n++
-}
-
-// valueEnd is valueEnd that looks containers up in ix first. v must be
-// a sub-slice of the document ix was filled for, sliced as v[i:j] (so
-// that cap tells where it starts).
-func (ix *Index) valueEnd(v []byte, i int) int {
-	if ix == nil || i >= len(v) || v[i] != '{' && v[i] != '[' {
-		return valueEnd(v, i)
+// find returns the tape entry of the value at v[i] when the tape holds
+// all of it, else -1. v must be a sub-slice of the document ix was filled
+// for, sliced as v[i:j] (so that cap tells where it starts).
+func (ix *Index) find(v []byte, i int) int {
+	if ix == nil || i >= len(v) {
+		return -1
 	}
 	off := ix.base - cap(v)
 	abs := int32(off + i)
 	lo, hi := 0, ix.n
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if ix.start[m] < abs {
+		if ix.tape[m].start < abs {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < ix.n && ix.start[lo] == abs {
-		if e := int(ix.end[lo]) - off; e > i && e <= len(v) {
-			return e
-		}
+	if lo >= ix.n || ix.tape[lo].start != abs {
+		return -1
+	}
+	// The checks keep a slice that is not the document's (same offset,
+	// other bytes) from a wrong entry: containers, and only they, have a
+	// next.
+	tk := ix.tape[lo]
+	if e := tokenEnd(int(tk.end)) - off; tk.end != 0 && e > i && e <= len(v) &&
+		(tk.next != 0) == (v[i] == '{' || v[i] == '[') {
+		return lo
+	}
+	return -1
+}
+
+// tokenEnd strips the escape mark from a token's end.
+func tokenEnd(e int) int {
+	if e < 0 {
+		return ^e
+	}
+	return e
+}
+
+// valueEnd is valueEnd that looks the value up in ix first.
+func (ix *Index) valueEnd(v []byte, i int) int {
+	if ix == nil || i >= len(v) || v[i] != '{' && v[i] != '[' {
+		return valueEnd(v, i)
+	}
+	if t := ix.find(v, i); t >= 0 {
+		return tokenEnd(int(ix.tape[t].end)) - (ix.base - cap(v))
 	}
 	return containerEnd(v, i)
+}
+
+// Iter walks the members of an object or the elements of an array: by
+// the tape when it holds the container, else by reading the bytes.
+//
+//	for it := ix.Members(obj); it.Next(ix); {… it.Key, it.Text, it.Val …}
+//
+// It keeps no pointer to the Index (Next takes it): escape analysis
+// does not tell an Iter's fields apart, and the members taken out of it
+// would otherwise move the caller's Index to the heap.
+type Iter struct {
+	Key  []byte // the member's key as written, quotes included
+	Text []byte // the key's text (Unquote(Key))
+	Val  []byte // the member or element, as written
+
+	c       []byte // the container
+	off     int    // where c starts in the document
+	t, stop int    // tape walk: the next entry, the container's next
+	i       int    // byte walk: the offset NextMember or NextElement takes; -1 at the end
+	object  bool
+	tape    bool
+}
+
+// Members walks the members of the object obj, a sub-slice of the
+// document ix was filled for (nil ix: the bytes are read).
+func (ix *Index) Members(obj []byte) Iter {
+	return ix.iter(obj, true)
+}
+
+// Elements walks the elements of the array arr as Members walks members.
+func (ix *Index) Elements(arr []byte) Iter {
+	return ix.iter(arr, false)
+}
+
+func (ix *Index) iter(c []byte, object bool) Iter {
+	it := Iter{c: c, object: object}
+	if t := ix.find(c, 0); t >= 0 {
+		it.tape, it.off, it.t, it.stop = true, ix.base-cap(c), t+1, int(ix.tape[t].next)
+	}
+	return it
+}
+
+// Next moves to the next member or element and reports whether there is
+// one. ix is the Index that made it.
+func (it *Iter) Next(ix *Index) bool {
+	if !it.tape {
+		if it.i < 0 {
+			return false
+		}
+		if it.object {
+			it.Key, it.Val, it.i = ix.NextMember(it.c, it.i)
+			it.Text = Unquote(it.Key)
+		} else {
+			it.Val, it.i = ix.NextElement(it.c, it.i)
+		}
+		return it.i >= 0
+	}
+	if it.t >= it.stop {
+		return false
+	}
+	tape := &ix.tape
+	if it.object {
+		k := tape[it.t]
+		s, e := int(k.start)-it.off, tokenEnd(int(k.end))-it.off
+		it.Key = it.c[s:e]
+		if k.end < 0 {
+			it.Text = Unquote(it.Key)
+		} else {
+			it.Text = it.c[s+1 : e-1] // no escape: the text as written
+		}
+		it.t++
+	}
+	v := tape[it.t]
+	it.Val = it.c[int(v.start)-it.off : tokenEnd(int(v.end))-it.off]
+	it.t = max(int(v.next), it.t+1)
+	return true
 }
 
 // isDelim reports whether c ends a number or a literal.
@@ -494,7 +592,7 @@ func (w *canonWriter) object(start int, keys []int) int {
 	return i + 1
 }
 
-// repeated reports whether the key written at dst[ks:ke] is one of keys.
+// repeated reports whether the key written at w.dst[ks:ke] is one of keys.
 func (w *canonWriter) repeated(keys []int, ks, ke int) bool {
 	for j := 0; j+1 < len(keys); j += 2 {
 		if keys[j+1]-keys[j] == ke-ks && bytes.Equal(w.dst[keys[j]:keys[j+1]], w.dst[ks:ke]) {
@@ -502,4 +600,155 @@ func (w *canonWriter) repeated(keys []int, ks, ke int) bool {
 		}
 	}
 	return false
+}
+
+// repeated is canonWriter.repeated for tapeWriter. canonWriter keeps its
+// method: this function, inlined into canonWriter.object, slows it.
+func repeated(dst []byte, keys []int, ks, ke int) bool {
+	for j := 0; j+1 < len(keys); j += 2 {
+		if keys[j+1]-keys[j] == ke-ks && bytes.Equal(dst[keys[j]:keys[j+1]], dst[ks:ke]) {
+			return true
+		}
+	}
+	return false
+}
+
+// AppendCanonicalUnique is AppendCanonicalRawUnique for v, a value of
+// the document ix was filled for exactly as Iter or NextMember give it:
+// written by the tape when it holds v, so that only strings are read
+// again, to be copied.
+func (ix *Index) AppendCanonicalUnique(dst, v []byte) (_ []byte, dup string, found bool) {
+	if len(v) > 0 && v[0] == '"' { // a string, exactly: as written or re-escaped
+		return AppendRawString(dst, v), "", false
+	}
+	t := ix.find(v, 0)
+	if t < 0 {
+		return AppendCanonicalRawUnique(dst, v)
+	}
+	w := tapeWriter{dst: dst, src: v, off: ix.base - cap(v)}
+	tape := ix.tape[:ix.n]
+	if v[0] != '{' && v[0] != '[' {
+		w.value(tape, t, nil)
+		return w.dst, "", false
+	}
+	var keys [48]int // as in AppendCanonicalRawUnique
+	w.value(tape, t, keys[:0])
+	if w.dup != nil {
+		return w.dst, string(Unquote(w.dup)), true
+	}
+	return w.dst, "", false
+}
+
+// tapeWriter is canonWriter (unique) over the tape: the same bytes. The
+// tape is passed down, not kept in w: dst's appends make w's contents
+// escape, and the Index with them.
+type tapeWriter struct {
+	dst []byte
+	src []byte // the value being written
+	off int    // where src starts in the document
+	dup []byte
+}
+
+// value writes the value at entry t and returns the entry past it.
+func (w *tapeWriter) value(tape []token, t int, keys []int) int {
+	tk := tape[t]
+	s := int(tk.start) - w.off
+	switch w.src[s] {
+	case '"':
+		if tk.end >= 0 { // no escape: the common case, without a call
+			w.dst = appendSpan(w.dst, w.src, s, int(tk.end)-w.off)
+		} else {
+			w.str(tk)
+		}
+		return t + 1
+	case '{':
+		return w.object(tape, t, keys)
+	case '[':
+		w.dst = append(w.dst, '[')
+		next := int(tk.next)
+		for u := t + 1; u < next; {
+			if u > t+1 {
+				w.dst = append(w.dst, ',')
+			}
+			if u = w.value(tape, u, keys); w.dup != nil {
+				return u
+			}
+		}
+		w.dst = append(w.dst, ']')
+		return next
+	}
+	w.dst = append(w.dst, w.src[s:int(tk.end)-w.off]...)
+	return t + 1
+}
+
+func (w *tapeWriter) str(tk token) {
+	s := int(tk.start) - w.off
+	if tk.end >= 0 {
+		w.dst = appendSpan(w.dst, w.src, s, int(tk.end)-w.off)
+		return
+	}
+	w.dst = append(w.dst, '"')
+	w.dst = appendUnescaped(w.dst, w.src[s+1:int(^tk.end)-w.off-1], true)
+	w.dst = append(w.dst, '"')
+}
+
+func (w *tapeWriter) object(tape []token, t int, keys []int) int {
+	next := int(tape[t].next)
+	w.dst = append(w.dst, '{')
+	mark := len(keys)
+	first := true
+	for u := t + 1; u < next; {
+		kt := tape[u]
+		pos := len(w.dst)
+		if !first {
+			w.dst = append(w.dst, ',')
+		}
+		ks := len(w.dst)
+		if kt.end >= 0 {
+			w.dst = appendSpan(w.dst, w.src, int(kt.start)-w.off, int(kt.end)-w.off)
+		} else {
+			w.str(kt)
+		}
+		ke := len(w.dst)
+		u++
+		// As in canonWriter.object: the key as written decides.
+		if IsAnnotation(w.dst[ks+1 : ke-1]) {
+			w.dst = w.dst[:pos]
+			u = max(int(tape[u].next), u+1)
+			continue
+		}
+		if repeated(w.dst, keys[mark:], ks, ke) {
+			w.dst = w.dst[:pos]
+			w.dup = w.src[int(kt.start)-w.off : tokenEnd(int(kt.end))-w.off]
+			return u
+		}
+		keys = append(keys, ks, ke)
+		first = false
+		w.dst = append(w.dst, ':')
+		// A string without escapes, the common value, spares a call.
+		if vt := tape[u]; vt.end >= 0 && w.src[int(vt.start)-w.off] == '"' {
+			w.dst = appendSpan(w.dst, w.src, int(vt.start)-w.off, int(vt.end)-w.off)
+			u++
+			continue
+		}
+		if u = w.value(tape, u, keys); w.dup != nil {
+			return u
+		}
+	}
+	w.dst = append(w.dst, '}')
+	return next
+}
+
+// appendSpan appends src[s:e]. Most strings are short, and a call to
+// memmove costs more than copying them: a span of up to 32 bytes is
+// copied as one fixed 32-byte block when src's capacity (the rest of
+// the document) and dst's have the room; the bytes past e land in dst's
+// spare capacity, past its length.
+func appendSpan(dst, src []byte, s, e int) []byte {
+	l := len(dst)
+	if e-s <= 32 && s+32 <= cap(src) && l+32 <= cap(dst) {
+		*(*[32]byte)(dst[l : l+32]) = *(*[32]byte)(src[s : s+32])
+		return dst[:l+e-s]
+	}
+	return append(dst, src[s:e]...)
 }

@@ -2,6 +2,7 @@ package jsontext
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -196,8 +197,48 @@ func sameWalk(t *testing.T, ix *Index, v []byte) {
 		}
 		return out, vals
 	}
+	// Iter gives what NextMember gives, and the tape writer what the byte
+	// writer writes, for v and each of its members.
+	iterWalk := func(v []byte) (out []kv) {
+		switch v[0] {
+		case '{':
+			for it := ix.Members(v); it.Next(ix); {
+				if !bytes.Equal(it.Text, Unquote(it.Key)) {
+					t.Fatalf("%q: key text %q, Unquote %q", v, it.Text, Unquote(it.Key))
+				}
+				out = append(out, kv{string(it.Key), string(it.Val)})
+			}
+		case '[':
+			for it := ix.Elements(v); it.Next(ix); {
+				out = append(out, kv{"", string(it.Val)})
+			}
+		}
+		return out
+	}
+	sameCanon := func(v []byte) {
+		got, dup, found := ix.AppendCanonicalUnique([]byte("x["), v)
+		want, wdup, wfound := AppendCanonicalRawUnique([]byte("x["), v)
+		if dup != wdup || found != wfound || !bytes.Equal(got, want) {
+			t.Fatalf("%q: by the tape %q %q %v, by reading %q %q %v", v, got, dup, found, want, wdup, wfound)
+		}
+	}
 	got, vals := walk(ix, v)
 	want, _ := walk(nil, v)
+	if v[0] == '{' || v[0] == '[' {
+		if iw := iterWalk(v); len(iw) != len(want) || len(iw) > 0 && !slices.Equal(iw, want) {
+			t.Fatalf("%q: %q by Iter, %q by reading", v, iw, want)
+		}
+		sameCanon(v)
+		for _, e := range vals {
+			sameCanon(e)
+			if e[0] == '{' || e[0] == '[' {
+				w, _ := walk(nil, e)
+				if iw := iterWalk(e); len(iw) != len(w) || len(iw) > 0 && !slices.Equal(iw, w) {
+					t.Fatalf("%q: %q by Iter, %q by reading", e, iw, w)
+				}
+			}
+		}
+	}
 	if len(got) != len(want) {
 		t.Fatalf("%q: %d members by index, %d by reading", v, len(got), len(want))
 	}
@@ -223,11 +264,14 @@ func sameWalk(t *testing.T, ix *Index, v []byte) {
 }
 
 func TestIndexWalks(t *testing.T) {
-	for _, s := range append(canonSeeds, string(benchBody), `{"a":[`+strings.Repeat(`{"b":[1]},`, 200)+`{}]}`, strings.Repeat(`[`, 20)+strings.Repeat(`]`, 20)) {
+	for _, s := range append(canonSeeds, string(benchBody), `{"a":[`+strings.Repeat(`{"b":[1]},`, 200)+`{}]}`, strings.Repeat(`[`, 20)+strings.Repeat(`]`, 20),
+		strings.Repeat(`[{"a":`, 40)+`"\u0041"`+strings.Repeat(`}]`, 40), `{"a":[`+strings.Repeat(`"x",`, 600)+`{"b":{"c":1}}],"d":{"e":[2]}}`) {
+		// One slice for both: the index finds sub-slices by their cap.
+		b := []byte(s)
 		var ix Index
-		if p, _ := CheckIndexed([]byte(s), 64, &ix); p != OK && p != NotAnObject {
+		if p, _ := CheckIndexed(b, 128, &ix); p != OK && p != NotAnObject {
 			t.Fatalf("%q: %v", s, p)
 		}
-		sameWalk(t, &ix, []byte(s))
+		sameWalk(t, &ix, b)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // what scanDepth, utf8.Valid and gjson.ValidBytes accept together (the
 // differential fuzz test holds it to that), in one pass and without
 // recursion: the open containers are a bit stack, one bit a level. With
-// ix, it also records where containers end (see Index).
+// ix, it also records each token on the tape (see Index).
 func valid(b []byte, maxDepth int, ix *Index) bool {
 	var small [4]uint64 // 256 levels without allocating
 	stack := small[:]
@@ -24,6 +24,18 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 	inObject := false // the innermost open container is an object
 	i := 0
 	var c byte
+	// Tokens are recorded while tn < lim. lim drops to 0 for good when
+	// recording stops (no Index, a full tape, a container deeper than
+	// Index.open): the tape is then a complete prefix.
+	var tape *[tapeLen]token
+	tn, lim := 0, 0
+	if ix != nil && len(b) <= 1<<31-1 {
+		tape, lim = &ix.tape, tapeLen
+	}
+	var s int      // where the current token starts
+	var esc bool   // the current string holds an escape
+	var isKey bool // the current string is a key
+	var j int
 value:
 	for i < n && isSpace(b[i]) {
 		i++
@@ -37,8 +49,12 @@ value:
 			return false
 		}
 		w, bit := depth>>6, uint64(1)<<(depth&63)
-		if ix != nil && depth < len(ix.open) {
-			ix.push(depth, i)
+		if tn < lim && depth < len(ix.open) {
+			tape[tn] = token{start: int32(i)}
+			ix.open[depth] = int32(tn)
+			tn++
+		} else {
+			lim = 0
 		}
 		depth++
 		i++
@@ -64,34 +80,53 @@ value:
 		}
 		goto value
 	case '"':
-		if i = scanString(b, i+1); i < 0 {
-			return false
-		}
+		s = i
+		goto str
 	case 't':
 		if n-i < 4 || b[i+1] != 'r' || b[i+2] != 'u' || b[i+3] != 'e' {
 			return false
 		}
-		i += 4
+		s, i = i, i+4
 	case 'f':
 		if n-i < 5 || b[i+1] != 'a' || b[i+2] != 'l' || b[i+3] != 's' || b[i+4] != 'e' {
 			return false
 		}
-		i += 5
+		s, i = i, i+5
 	case 'n':
 		if n-i < 4 || b[i+1] != 'u' || b[i+2] != 'l' || b[i+3] != 'l' {
 			return false
 		}
-		i += 4
+		s, i = i, i+4
 	default:
+		s = i
 		if i = scanNumber(b, i); i < 0 {
 			return false
 		}
+	}
+	esc = false
+token: // b[s:i] is a string, number or literal
+	if tn < lim {
+		e := int32(i)
+		if esc {
+			e = ^e
+		}
+		tape[tn] = token{start: int32(s), end: e}
+		tn++
+	} else {
+		lim = 0
+	}
+	if isKey {
+		isKey = false
+		goto colon
 	}
 next: // after a value: a comma, the end of its container, or the end
 	for i < n && isSpace(b[i]) {
 		i++
 	}
 	if depth == 0 {
+		if ix != nil {
+			ix.n = tn
+		}
 		return i == n
 	}
 	if i >= n {
@@ -120,10 +155,9 @@ next: // after a value: a comma, the end of its container, or the end
 	return false
 pop: // i is past the end of the innermost container
 	depth--
-	if ix != nil && depth < len(ix.open) {
-		if e := ix.open[depth]; e >= 0 {
-			ix.end[e] = int32(i)
-		}
+	if lim != 0 { // then depth < len(ix.open): deeper, recording stopped
+		t := &tape[ix.open[depth]]
+		t.end, t.next = int32(i), int32(tn)
 	}
 	if depth > 0 {
 		inObject = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
@@ -133,9 +167,9 @@ key: // i is past white space, at the key's opening quote
 	if i >= n || b[i] != '"' {
 		return false
 	}
-	if i = scanString(b, i+1); i < 0 {
-		return false
-	}
+	s, isKey = i, true
+	goto str
+colon: // i is past a key
 	for i < n && isSpace(b[i]) {
 		i++
 	}
@@ -144,10 +178,31 @@ key: // i is past white space, at the key's opening quote
 	}
 	i++
 	goto value
+str: // b[s] is a string's opening quote
+	// Most strings are plain ASCII up to their closing quote: found here
+	// eight bytes at a time (see plainRun), without a call; any other
+	// byte sends the string to scanString from its start.
+	for j = s + 1; j+8 <= n; j += 8 {
+		x := binary.LittleEndian.Uint64(b[j : j+8])
+		q := x ^ (lsb * '"')
+		bs := x ^ (lsb * '\\')
+		if m := ((x - lsb*0x20) | (q - lsb) | (bs - lsb) | x) & msb; m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	if j < n && b[j] == '"' {
+		i, esc = j+1, false
+		goto token
+	}
+	if i, esc = scanString(b, s+1); i < 0 {
+		return false
+	}
+	goto token
 }
 
 // spaceMask has bit c set for each JSON white space byte c.
-const spaceMask = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+const spaceMask uint64 = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
 
 // isSpace tests one bit instead of four bytes: white space is on every
 // path between tokens.
@@ -156,50 +211,52 @@ func isSpace(c byte) bool {
 }
 
 // scanString checks the string whose content starts at i and returns the
-// index past its closing quote, or -1: no control characters, known
-// escapes only (\u with four hex digits; lone surrogates pass, as in
-// gjson), UTF-8.
-func scanString(b []byte, i int) int {
+// index past its closing quote, or -1, and whether the string holds an
+// escape: no control characters, known escapes only (\u with four hex
+// digits; lone surrogates pass, as in gjson), UTF-8.
+func scanString(b []byte, i int) (int, bool) {
 	n := len(b)
+	esc := false
 	for {
 		// plainRun, inlined by hand: most strings end in the first word.
 		for ; i+8 <= n; i += 8 {
-			x := binary.LittleEndian.Uint64(b[i:])
+			x := binary.LittleEndian.Uint64(b[i : i+8])
 			q := x ^ (lsb * '"')
 			s := x ^ (lsb * '\\')
-			if m := ((x-lsb*0x20)|(q-lsb)|(s-lsb))&^x&msb | x&msb; m != 0 {
+			if m := ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb; m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				goto special
 			}
 		}
 		if i = plainRun(b, i); i >= n {
-			return -1
+			return -1, false
 		}
 	special:
 		switch c := b[i]; {
 		case c == '"':
-			return i + 1
+			return i + 1, esc
 		case c == '\\':
+			esc = true
 			if i+1 >= n {
-				return -1
+				return -1, false
 			}
 			switch b[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if n-i < 6 || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
-					return -1
+					return -1, false
 				}
 				i += 6
 			default:
-				return -1
+				return -1, false
 			}
 		case c < 0x20:
-			return -1
+			return -1, false
 		default:
 			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
-				return -1
+				return -1, false
 			}
 			i += size
 		}
@@ -222,13 +279,14 @@ const (
 // k (k <= 0x80), here x below 0x20 and x^'"', x^'\\' below 1, and x&msb
 // flags bytes from 0x80 on. A borrow can flag a byte wrongly only above a
 // byte rightly flagged, so the lowest flag is exact. One &^ x serves the
-// three tests: it differs from &^ (x^'"') only on bytes x&msb flags.
+// three tests (it differs from &^ (x^'"') only on bytes x&msb flags), and
+// (t &^ x | x) & msb is (t | x) & msb: one | x does both.
 func plainRun(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
 		q := x ^ (lsb * '"')
 		s := x ^ (lsb * '\\')
-		if m := ((x-lsb*0x20)|(q-lsb)|(s-lsb))&^x&msb | x&msb; m != 0 {
+		if m := ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb; m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
