@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,48 +30,27 @@ func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGat
 	case core.ActionDeletePermission:
 		return h.reply(x, http.StatusNoContent, nil)
 	case core.ActionGetItem:
-		if !isJSONObject(s.body) {
-			return h.fail(x, badGateway("the upstream item is not a JSON object"))
+		if err := core.CheckItem(s.body); err != nil {
+			return h.fail(x, core.AsError(err))
 		}
 		return h.reply(x, http.StatusOK, s.body)
+	case core.ActionGrant, core.ActionListPermissions:
+		sh, err := core.ShapeCollection(s.status, s.body)
+		if err != nil {
+			return h.fail(x, core.AsError(err))
+		}
+		return h.reply(x, http.StatusOK, sh.Body)
 	}
 	sh, err := core.ShapePermission(s.status, s.body)
 	if err != nil {
 		return h.fail(x, core.AsError(err))
 	}
-	switch route.Action {
-	case core.ActionCreateLink:
+	if route.Action == core.ActionCreateLink {
 		// 201: a new link; 200: the caller's existing link of that type
 		// and scope. Graph's distinction is kept.
 		return h.reply(x, s.status, sh.Body)
-	case core.ActionGrant, core.ActionListPermissions:
-		if !sh.Collection {
-			// Beta may answer a grant with one wrapped permission; callers
-			// get the documented {"value":[...]} either way.
-			return h.reply(x, http.StatusOK, wrapValue(sh.Body))
-		}
 	}
 	return h.reply(x, http.StatusOK, sh.Body)
-}
-
-func wrapValue(p []byte) []byte {
-	b := make([]byte, 0, len(p)+12)
-	b = append(b, `{"value":[`...)
-	b = append(b, p...)
-	return append(b, "]}"...)
-}
-
-func isJSONObject(b []byte) bool {
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '{':
-			return json.Valid(b)
-		}
-		return false
-	}
-	return false
 }
 
 // upstreamError answers with Graph's error, shaped, and its Retry-After
