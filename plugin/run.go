@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sharelink/sharelink/core"
 	"github.com/sharelink/sharelink/core/ops"
@@ -113,9 +112,9 @@ func (in *instance) call(name string, input []byte, h host) ([]byte, error) {
 	case "version":
 		return versionInfo(), nil
 	case "create_link":
-		return sendBuilt("build_create_link", input, cfg, h)
+		return sendBuilt(ops.CreateLinkRequest, core.ShapePermission, input, cfg, h)
 	case "grant":
-		return sendBuilt("build_grant", input, cfg, h)
+		return sendBuilt(ops.GrantRequest, core.ShapeCollection, input, cfg, h)
 	}
 	return ops.Do(name, input, cfg)
 }
@@ -180,16 +179,17 @@ func inputError(target, msg string) *core.Error {
 	return &core.Error{Status: 400, Code: core.CodeInvalidRequest, Target: target, Message: msg}
 }
 
-// sendBuilt is create_link and grant: build the request with the build
-// operation, send it through the host with the caller's token, and shape
-// the answer: a 2xx as the shape_permission operation shapes it, anything
-// else as an upstreamError.
-func sendBuilt(build string, input []byte, cfg *ops.Config, h host) ([]byte, error) {
+// sendBuilt is create_link and grant: build the request, send it through
+// the host with the caller's token, and shape the answer — a 2xx as the
+// shape_permission operation writes it (grant always as a collection),
+// anything else as an upstreamError.
+func sendBuilt(build func([]byte, *ops.Config) (core.Request, error), shape func(int, []byte) (core.Shaped, error),
+	input []byte, cfg *ops.Config, h host) ([]byte, error) {
 	env, token, err := splitToken(input)
 	if err != nil {
 		return nil, err
 	}
-	built, err := ops.Do(build, env, cfg)
+	req, err := build(env, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -197,31 +197,15 @@ func sendBuilt(build string, input []byte, cfg *ops.Config, h host) ([]byte, err
 		// unreachable: a malformed input fails in the build operation
 		return nil, inputError("token", "the input needs 'token'")
 	}
-	var f [5]gjson.Result
-	jsontext.Parse(built).ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case "method":
-			f[0] = v
-		case "url":
-			f[1] = v
-		case "headers":
-			f[2] = v.Get("Content-Type")
-		case "body":
-			f[3] = v
-		case "adjusted":
-			f[4] = v
-		}
-		return true
-	})
 	resp := h.Send(&httpRequest{
-		Method: f[0].Str,
-		URL:    f[1].Str,
+		Method: req.Method,
+		URL:    cfg.GraphBaseURL + req.Path,
 		Headers: [][2]string{
 			{"Authorization", "Bearer " + token},
-			{"Content-Type", f[2].Str},
+			{"Content-Type", req.ContentType},
 			{"Accept", "application/json"},
 		},
-		Body: []byte(f[3].Str),
+		Body: req.Body,
 	})
 	switch {
 	case resp.Status == 0:
@@ -230,23 +214,17 @@ func sendBuilt(build string, input []byte, cfg *ops.Config, h host) ([]byte, err
 				"(Extism allowed_hosts; the JS SDK also needs runInWorker: true)"}
 	case resp.Status < 200 || resp.Status > 299:
 		return nil, shapeUpstream(resp, cfg.Now)
-	case !utf8.Valid(resp.Body):
-		return nil, &core.Error{Status: 502, Code: core.CodeBadGateway, Target: "body",
-			Message: "Graph's answer is not valid UTF-8"}
 	}
-	in := append(make([]byte, 0, len(resp.Body)+len(resp.Body)/8+32), `{"status":`...)
-	in = strconv.AppendInt(in, int64(resp.Status), 10)
-	in = append(in, `,"body":`...)
-	in = jsontext.AppendString(in, string(resp.Body))
-	in = append(in, '}')
-	out, err := ops.Do("shape_permission", in, cfg)
-	if err != nil || !f[4].IsArray() {
-		return out, err
+	shaped, err := shape(resp.Status, resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	out := ops.AppendShaped(make([]byte, 0, len(shaped.Body)+64), &shaped)
+	if len(req.Adjusted) == 0 {
+		return out, nil
 	}
 	// A policy that clamped the request says so beside the result.
-	out = append(out[:len(out)-1], `,"adjusted":`...)
-	out = append(out, f[4].Raw...)
-	return append(out, '}'), nil
+	return append(ops.AppendAdjusted(out[:len(out)-1], req.Adjusted), '}'), nil
 }
 
 // upstreamError is Graph's error answer, shaped: its text is the error

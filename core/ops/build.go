@@ -16,31 +16,37 @@ var createLinkFields = [...]field{
 // BuildCreateLink: {"path","body","driveType"?,"itemKind"?} →
 // {"method","url","headers","body","adjusted"?}.
 func BuildCreateLink(input []byte, cfg *Config) ([]byte, error) {
+	req, err := CreateLinkRequest(input, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return appendRequest(make([]byte, 0, 128+len(req.Body)+len(cfg.GraphBaseURL)+len(req.Path)), &req, cfg), nil
+}
+
+// CreateLinkRequest is BuildCreateLink's request as a value, for hosts
+// that send it themselves.
+func CreateLinkRequest(input []byte, cfg *Config) (core.Request, error) {
 	var in [len(createLinkFields)]gjson.Result
 	if err := readEnvelope(input, createLinkFields[:], in[:]); err != nil {
-		return nil, err
+		return core.Request{}, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
 	var err error
 	if in[2].Exists() {
 		if ctx.DriveType, err = core.ParseDriveType(in[2].Str); err != nil {
-			return nil, err
+			return core.Request{}, err
 		}
 	}
 	if in[3].Exists() {
 		if ctx.ItemKind, err = core.ParseItemKind(in[3].Str); err != nil {
-			return nil, err
+			return core.Request{}, err
 		}
 	}
 	route, err := core.ParseRouteVersion("POST", in[0].Str, cfg.APIVersion)
 	if err != nil {
-		return nil, err
+		return core.Request{}, err
 	}
-	req, err := core.BuildCreateLink(&route, bodyBytes(in[1]), &ctx)
-	if err != nil {
-		return nil, err
-	}
-	return appendRequest(make([]byte, 0, 128+len(req.Body)+len(cfg.GraphBaseURL)+len(req.Path)), &req, cfg), nil
+	return core.BuildCreateLink(&route, bodyBytes(in[1]), &ctx)
 }
 
 var grantFields = [...]field{
@@ -51,17 +57,26 @@ var grantFields = [...]field{
 
 // BuildGrant: {"shareId" | "url","body"} → the request, as BuildCreateLink.
 func BuildGrant(input []byte, cfg *Config) ([]byte, error) {
+	req, err := GrantRequest(input, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return appendRequest(make([]byte, 0, 128+len(req.Body)+len(cfg.GraphBaseURL)+len(req.Path)), &req, cfg), nil
+}
+
+// GrantRequest is BuildGrant's request as a value.
+func GrantRequest(input []byte, cfg *Config) (core.Request, error) {
 	var in [len(grantFields)]gjson.Result
 	if err := readEnvelope(input, grantFields[:], in[:]); err != nil {
-		return nil, err
+		return core.Request{}, err
 	}
 	var share string
 	switch {
 	case in[0].Exists() == in[1].Exists():
-		return nil, invalidInput("shareId", "give exactly one of 'shareId' and 'url'")
+		return core.Request{}, invalidInput("shareId", "give exactly one of 'shareId' and 'url'")
 	case in[1].Exists():
 		if err := core.CheckSharingURL(in[1].Str); err != nil {
-			return nil, err
+			return core.Request{}, err
 		}
 		share = in[1].Str
 	default:
@@ -69,14 +84,10 @@ func BuildGrant(input []byte, cfg *Config) ([]byte, error) {
 	}
 	route, err := core.GrantRoute(cfg.APIVersion, share)
 	if err != nil {
-		return nil, err
+		return core.Request{}, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
-	req, err := core.BuildGrant(&route, bodyBytes(in[2]), &ctx)
-	if err != nil {
-		return nil, err
-	}
-	return appendRequest(make([]byte, 0, 128+len(req.Body)+len(cfg.GraphBaseURL)+len(req.Path)), &req, cfg), nil
+	return core.BuildGrant(&route, bodyBytes(in[2]), &ctx)
 }
 
 var urlFields = [...]field{{"url", gjson.String, true}}

@@ -185,27 +185,34 @@ func appendRequest(dst []byte, r *core.Request, cfg *Config) []byte {
 	dst = jsontext.AppendString(dst, r.ContentType)
 	dst = append(dst, `},"body":`...)
 	dst = jsontext.AppendString(dst, string(r.Body))
-	if len(r.Adjusted) > 0 {
-		dst = append(dst, `,"adjusted":[`...)
-		for i, a := range r.Adjusted {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"property":`...)
-			dst = jsontext.AppendString(dst, a.Property)
-			dst = jsontext.AppendKey(dst, "rule")
-			dst = jsontext.AppendString(dst, a.Rule)
-			if a.From != "" {
-				dst = jsontext.AppendKey(dst, "from")
-				dst = jsontext.AppendString(dst, a.From)
-			}
-			dst = jsontext.AppendKey(dst, "to")
-			dst = jsontext.AppendString(dst, a.To)
-			dst = append(dst, '}')
-		}
-		dst = append(dst, ']')
-	}
+	dst = AppendAdjusted(dst, r.Adjusted)
 	return append(dst, '}')
+}
+
+// AppendAdjusted appends ,"adjusted":[...] when a policy changed the
+// request: a clamp is reported, never silent.
+func AppendAdjusted(dst []byte, adj []core.Adjustment) []byte {
+	if len(adj) == 0 {
+		return dst
+	}
+	dst = append(dst, `,"adjusted":[`...)
+	for i, a := range adj {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"property":`...)
+		dst = jsontext.AppendString(dst, a.Property)
+		dst = jsontext.AppendKey(dst, "rule")
+		dst = jsontext.AppendString(dst, a.Rule)
+		if a.From != "" {
+			dst = jsontext.AppendKey(dst, "from")
+			dst = jsontext.AppendString(dst, a.From)
+		}
+		dst = jsontext.AppendKey(dst, "to")
+		dst = jsontext.AppendString(dst, a.To)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
 }
 
 // VersionInfo is the version op's output.

@@ -33,7 +33,13 @@ func ShapePermission(input []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, 0, len(s.Body)+32+8*len(s.Kinds))
+	return AppendShaped(make([]byte, 0, len(s.Body)+32+8*len(s.Kinds)), &s), nil
+}
+
+// AppendShaped writes a shaped answer the way the shape_permission
+// operation does: {"created","kind","permission"} for one permission,
+// {"permissions","kinds","link"?} for a collection.
+func AppendShaped(b []byte, s *core.Shaped) []byte {
 	if !s.Collection {
 		b = append(b, `{"created":`...)
 		b = jsontext.AppendBool(b, s.Created)
@@ -41,7 +47,7 @@ func ShapePermission(input []byte) ([]byte, error) {
 		b = jsontext.AppendString(b, s.Kinds[0].String())
 		b = append(b, `,"permission":`...)
 		b = append(b, s.Body...)
-		return append(b, '}'), nil
+		return append(b, '}')
 	}
 	// Body is {"value":[...]}: its array is the permissions.
 	b = append(b, `{"permissions":`...)
@@ -58,7 +64,7 @@ func ShapePermission(input []byte) ([]byte, error) {
 		b = append(b, `,"link":`...)
 		b = append(b, s.Entry(s.Link)...)
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 var shapeErrorFields = [...]field{
