@@ -314,17 +314,37 @@ func (sh *permShaper) path(rel string) string {
 	return p + "." + rel
 }
 
-// seen reports whether k is one of keys, the decoded keys of the object
-// being read (for roles, the roles written). Callers keep keys in a stack
-// array: a permission has a dozen members; past 16, append allocates.
-func seen(keys [][]byte, k []byte) bool {
-	for _, x := range keys {
-		if bytes.Equal(x, k) {
+// textSet holds the texts already met in one object (its decoded keys)
+// or in roles (the roles written), to refuse or drop a repeat. A
+// permission has a dozen members: the first 16 need no allocation.
+type textSet struct {
+	fixed [16][]byte
+	n     int
+	more  [][]byte
+}
+
+// add records t and reports whether it was there already.
+func (s *textSet) add(t []byte) (repeat bool) {
+	for _, x := range s.fixed[:s.n] {
+		if bytes.Equal(x, t) {
 			return true
 		}
 	}
+	for _, x := range s.more {
+		if bytes.Equal(x, t) {
+			return true
+		}
+	}
+	if s.n < len(s.fixed) {
+		s.fixed[s.n] = t
+		s.n++
+	} else {
+		s.more = append(s.more, t)
+	}
 	return false
 }
+
+func (s *textSet) len() int { return s.n + len(s.more) }
 
 func (sh *permShaper) duplicate(rel, k string) bool {
 	k = segmentForMessage(k)
@@ -339,19 +359,17 @@ func (sh *permShaper) wrongType(rel string, v []byte, want string) bool {
 
 // collect reads obj's members into f, checking keys and types.
 func (sh *permShaper) collect(obj []byte, f *permFields) bool {
-	var keyBuf [16][]byte
-	keys := keyBuf[:0]
+	var keys textSet
 	ok := true
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
 		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
-		if seen(keys, k) {
+		if keys.add(k) {
 			ok = sh.duplicate(segmentForMessage(string(k)), string(k))
 			break
 		}
-		keys = append(keys, k)
 		i := permissionSlot(k)
 		if i != pValue && !f.hasOther {
 			f.other, f.hasOther = k, true
@@ -521,8 +539,7 @@ func (sh *permShaper) identities(f *permFields) bool {
 func (sh *permShaper) roles(v []byte) (owner bool) {
 	sh.key("roles")
 	sh.dst = append(sh.dst, '[')
-	var keyBuf [16][]byte
-	keys := keyBuf[:0]
+	var written textSet
 	i := 0
 	for it := sh.ix.Elements(v); it.Next(&sh.ix); {
 		e := it.Val
@@ -537,11 +554,10 @@ func (sh *permShaper) roles(v []byte) (owner bool) {
 		case "sp.owner", "sp.member":
 			r, mapped = r[len("sp."):], true // the text "owner" or "member", without an allocation
 		}
-		if seen(keys, r) {
+		if written.add(r) {
 			continue
 		}
-		keys = append(keys, r)
-		if len(keys) > 1 {
+		if written.len() > 1 {
 			sh.dst = append(sh.dst, ',')
 		}
 		if mapped {
@@ -581,19 +597,17 @@ func linkSlot(k []byte) int {
 func (sh *permShaper) link(obj []byte) bool {
 	var f [lCount][]byte
 	unknown := false
-	var keyBuf [16][]byte
-	keys := keyBuf[:0]
+	var keys textSet
 	ok := true
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
 		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
-		if seen(keys, k) {
+		if keys.add(k) {
 			ok = sh.duplicate("link."+segmentForMessage(string(k)), string(k))
 			break
 		}
-		keys = append(keys, k)
 		i := linkSlot(k)
 		if i < 0 {
 			unknown = true
