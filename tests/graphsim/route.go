@@ -161,6 +161,16 @@ func (p *parser) add(k stepKind, arg string) {
 	p.rt.steps = append(p.rt.steps, step{kind: k, arg: arg})
 }
 
+// addID reads an id segment into a step of kind k; false when the path
+// has none.
+func (p *parser) addID(k stepKind) bool {
+	id, ok := p.id()
+	if ok {
+		p.add(k, id)
+	}
+	return ok
+}
+
 func (p *parser) finish(name string) bool {
 	p.rt.name = name
 	return p.end()
@@ -175,11 +185,9 @@ func (p *parser) top() bool {
 			return p.driveRest()
 		}
 		if p.kw("joinedGroups") {
-			id, ok := p.id()
-			if !ok {
+			if !p.addID(stJoinedGroup) {
 				return false
 			}
-			p.add(stJoinedGroup, id)
 			return p.groupRest()
 		}
 		return false
@@ -187,11 +195,9 @@ func (p *parser) top() bool {
 		p.add(stMyDrive, "")
 		return p.driveRest()
 	case p.kw("drives"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stDrive) {
 			return false
 		}
-		p.add(stDrive, id)
 		return p.driveRest()
 	case p.kw("users"):
 		id, ok := p.id()
@@ -201,32 +207,24 @@ func (p *parser) top() bool {
 		p.add(stUserDrive, id)
 		return p.driveRest()
 	case p.kw("groups"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stGroup) {
 			return false
 		}
-		p.add(stGroup, id)
 		return p.groupRest()
 	case p.kw("teams"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stGroup) {
 			return false
 		}
-		p.add(stGroup, id)
 		return p.channel()
 	case p.kw("sites"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stSite) {
 			return false
 		}
-		p.add(stSite, id)
 		return p.siteRest()
 	case p.kw("shares"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stShare) {
 			return false
 		}
-		p.add(stShare, id)
 		if p.kw("permission") {
 			if p.end() {
 				return p.finish(nameSharesPermission)
@@ -238,11 +236,9 @@ func (p *parser) top() bool {
 		}
 		return p.sharedRest()
 	case p.kw("workbooks"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stWorkbook) {
 			return false
 		}
-		p.add(stWorkbook, id)
 		return p.itemRest()
 	}
 	return false
@@ -256,11 +252,9 @@ func (p *parser) groupRest() bool {
 	case p.kw("team"):
 		return p.channel()
 	case p.kw("sites"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stSite) {
 			return false
 		}
-		p.add(stSite, id)
 		return p.siteRest()
 	}
 	return false
@@ -302,11 +296,9 @@ func (p *parser) sharedRest() bool {
 		p.add(stShareItem, "")
 		return p.itemRest()
 	case p.kw("items"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stShareChild) {
 			return false
 		}
-		p.add(stShareChild, id)
 		return p.itemRest()
 	}
 	return false
@@ -346,11 +338,9 @@ func (p *parser) driveRest() bool {
 			p.add(stItem, id)
 		}
 	case p.kw("special"):
-		id, ok := p.id()
-		if !ok {
+		if !p.addID(stSpecial) {
 			return false
 		}
-		p.add(stSpecial, id)
 	case p.kw("activities"):
 		id, ok := p.id()
 		if !ok || !p.kw("driveItem") {
@@ -418,11 +408,9 @@ func (p *parser) itemRest() bool {
 			if p.end() {
 				return p.finish(nameChildren)
 			}
-			id, ok := p.id()
-			if !ok {
+			if !p.addID(stChild) {
 				return false
 			}
-			p.add(stChild, id)
 		case p.kw("listItem"):
 			if !p.kw("driveItem") {
 				return false
