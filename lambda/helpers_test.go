@@ -62,12 +62,7 @@ type env struct {
 
 func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	t.Helper()
-	sim := graphsim.New(graphsim.DemoSeed())
-	base, closeSim, err := graphsim.Serve(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = closeSim() })
+	sim, base := graphsim.ServeTest(t)
 	cfg := DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

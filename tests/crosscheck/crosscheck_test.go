@@ -27,12 +27,7 @@ type target struct {
 // and folder and a personal file and folder: core (told the drive and item
 // kind) and graphsim (which knows them) must accept and refuse alike.
 func TestPlatformRulesAgree(t *testing.T) {
-	sim := graphsim.New(graphsim.DemoSeed())
-	base, closeFn, err := graphsim.Serve(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeFn()
+	_, base := graphsim.ServeTest(t)
 	targets := []target{
 		{"business-file", core.DriveBusiness, core.ItemFile, graphsim.DemoAliceUPN, graphsim.DemoReportID},
 		{"business-folder", core.DriveBusiness, core.ItemFolder, graphsim.DemoAliceUPN, graphsim.DemoPlansID},
@@ -87,12 +82,7 @@ func TestPlatformRulesAgree(t *testing.T) {
 // TestShareIDsResolve encodes graphsim's link URLs with core: graphsim,
 // decoding on its own, must find the item.
 func TestShareIDsResolve(t *testing.T) {
-	sim := graphsim.New(graphsim.DemoSeed())
-	base, closeFn, err := graphsim.Serve(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeFn()
+	_, base := graphsim.ServeTest(t)
 	for _, tc := range []struct{ upn, item, body string }{
 		{graphsim.DemoAliceUPN, graphsim.DemoReportID, `{"type":"view","scope":"organization"}`},
 		{graphsim.DemoAliceUPN, graphsim.DemoPlansID, `{"type":"edit","scope":"anonymous"}`},

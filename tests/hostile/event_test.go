@@ -18,12 +18,7 @@ import (
 // lambda.Handle reads directly, so the handler must refuse them itself:
 // a 4xx Graph error, nothing sent upstream, never a 5xx.
 func TestEventHeadersWithControlBytes(t *testing.T) {
-	sim := graphsim.New(graphsim.DemoSeed())
-	base, closeSim, err := graphsim.Serve(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = closeSim() })
+	sim, base := graphsim.ServeTest(t)
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

@@ -34,12 +34,7 @@ type server struct {
 // JSON form; nil: none), in front of a fresh graphsim.
 func startServerWith(t testing.TB, policy []byte) *server {
 	t.Helper()
-	sim := graphsim.New(graphsim.DemoSeed())
-	base, closeSim, err := graphsim.Serve(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = closeSim() })
+	sim, base := graphsim.ServeTest(t)
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

@@ -20,12 +20,7 @@ import (
 // configured for it, allowed to reach it.
 func graph(t *testing.T) (*graphsim.Sim, string, *extism.Plugin) {
 	t.Helper()
-	sim := graphsim.New(graphsim.DemoSeed())
-	base, stop, err := graphsim.Serve(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stop() })
+	sim, base := graphsim.ServeTest(t)
 	p, err := pluginhost.Instance(context.Background(), compiled, map[string]string{"graph_base_url": base})
 	if err != nil {
 		t.Fatal(err)
