@@ -1,4 +1,4 @@
-// Package hostile_test sends a corpus of hostile requests (corpus.json) to
+// Package hostile_test sends a corpus of hostile requests (corpus*.json) to
 // the Lambda handler's net/http front over loopback, with graphsim as its
 // upstream, and the applicable part of it through the WASM plugin in the Go
 // host. Every request must be refused by sharelink itself: a 4xx with a
@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -168,19 +169,28 @@ var (
 	)
 )
 
-// loadCorpus reads corpus.json and expands its groups and generators. It
-// refuses entries that do not say what they expect.
+// loadCorpus reads every corpus*.json file of the folder (corpus.json and
+// one file per defect class added since) and expands their groups and
+// generators. It refuses entries that do not say what they expect.
 func loadCorpus(t testing.TB) []*entry {
 	t.Helper()
-	raw, err := os.ReadFile("corpus.json")
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob("corpus*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus*.json files: %v", err)
 	}
 	var groups []group
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&groups); err != nil {
-		t.Fatalf("corpus.json: %v", err)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gs []group
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&gs); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		groups = append(groups, gs...)
 	}
 	var out []*entry
 	names := map[string]bool{}
