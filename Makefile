@@ -5,14 +5,19 @@ FUZZTIME    ?= 60s
 FUZZ_PKGS   ?= ./core ./internal/jsontext ./lambda ./tests/graphsim
 BENCHTIME   ?= 1s
 
-.PHONY: test lint unit bench fuzz
+.PHONY: help test lint unit bench fuzz
 
 # Each shipped part keeps its own targets beside its code and adds to
 # EXTRA_TESTS (run by make test) and EXTRA_BENCH (run by make bench).
 .DEFAULT_GOAL := test
 EXTRA_TESTS :=
 EXTRA_BENCH :=
--include lambda/lambda.mk plugin/plugin.mk tests/peers/peers.mk tests/soak/soak.mk
+include lambda/lambda.mk plugin/plugin.mk tests/peers/peers.mk tests/soak/soak.mk
+
+## help: this list: every target with a '## name:' line, in this file and the included ones.
+help:
+	@awk '/^## [a-zA-Z0-9_-]+:/ { sub(/^## /, ""); n = index($$0, ":"); printf "  %-24s %s\n", substr($$0, 1, n - 1), substr($$0, n + 2); on = 1; next } \
+	  on && /^## / { sub(/^## /, ""); printf "  %-24s %s\n", "", $$0; next } { on = 0 }' $(MAKEFILE_LIST)
 
 ## test: formatting, vet, staticcheck and every test with the race detector.
 test: lint unit $(EXTRA_TESTS)
@@ -24,8 +29,9 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	GOARCH=386 $(GO) build ./core/... ./internal/...  # core is a library: 32-bit hosts too
 
-unit:
-	$(GO) test -race -count=1 ./...
+## unit: every Go test with -race; the plugin module is built once (make plugin) and passed to the tests that load it.
+unit: plugin
+	SHARELINK_WASM=$(abspath $(PLUGIN_WASM)) $(GO) test -race -count=1 ./...
 
 ## bench: core's benchmarks with allocations; figures go to BENCHMARKS.md.
 bench: $(EXTRA_BENCH)

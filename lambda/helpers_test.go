@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/tests/graphsim"
+	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
 )
 
 // fakeClock is real time plus the waits the handler asked for: retries
@@ -62,7 +63,7 @@ type env struct {
 
 func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	t.Helper()
-	sim, base := graphsim.ServeTest(t)
+	sim, base := graphsimtest.Serve(t)
 	cfg := DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

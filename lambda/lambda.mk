@@ -13,6 +13,8 @@ LAMBDA_ARCHES    := arm64 amd64
 LAMBDA_TAGS      := lambda.norpc
 LAMBDA_LDFLAGS   := -s -w
 LAMBDA_MAX_BYTES := 12582912
+# LAMBDA_BUILD is how every deployed bootstrap is built (set GOARCH before it).
+LAMBDA_BUILD     = CGO_ENABLED=0 GOOS=linux $(GO) build -tags $(LAMBDA_TAGS) -trimpath -ldflags='$(LAMBDA_LDFLAGS)'
 GRAPHCLIENT_DIR  := tests/graphclient
 
 .PHONY: run lambda lambda-test graphclient-test lambda-bench build-SharelinkFunction
@@ -32,8 +34,7 @@ lambda:
 	@mkdir -p $(LAMBDA_DIST)
 	@for arch in $(LAMBDA_ARCHES); do \
 	  d=$(LAMBDA_DIST)/$$arch; mkdir -p $$d; \
-	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -tags $(LAMBDA_TAGS) -trimpath -ldflags='$(LAMBDA_LDFLAGS)' \
-	    -o $$d/bootstrap ./lambda/cmd/bootstrap || exit 1; \
+	  GOARCH=$$arch $(LAMBDA_BUILD) -o $$d/bootstrap ./lambda/cmd/bootstrap || exit 1; \
 	  size=$$(wc -c < $$d/bootstrap); \
 	  if [ $$size -gt $(LAMBDA_MAX_BYTES) ]; then echo "$$d/bootstrap is $$size bytes, over 12 MB"; exit 1; fi; \
 	  rm -f $(LAMBDA_DIST)/bootstrap-$$arch.zip; \
@@ -44,8 +45,7 @@ lambda:
 
 ## build-SharelinkFunction: sam build runs this with ARTIFACTS_DIR set.
 build-SharelinkFunction:
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags $(LAMBDA_TAGS) -trimpath -ldflags='$(LAMBDA_LDFLAGS)' \
-	  -o $(ARTIFACTS_DIR)/bootstrap ./lambda/cmd/bootstrap
+	GOARCH=arm64 $(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./lambda/cmd/bootstrap
 
 lambda-test:
 	$(GO) test -race -count=1 ./lambda/...

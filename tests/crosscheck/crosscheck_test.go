@@ -13,6 +13,7 @@ import (
 
 	"github.com/sharelink/sharelink/core"
 	"github.com/sharelink/sharelink/tests/graphsim"
+	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
 )
 
 type target struct {
@@ -27,7 +28,7 @@ type target struct {
 // and folder and a personal file and folder: core (told the drive and item
 // kind) and graphsim (which knows them) must accept and refuse alike.
 func TestPlatformRulesAgree(t *testing.T) {
-	_, base := graphsim.ServeTest(t)
+	_, base := graphsimtest.Serve(t)
 	targets := []target{
 		{"business-file", core.DriveBusiness, core.ItemFile, graphsim.DemoAliceUPN, graphsim.DemoReportID},
 		{"business-folder", core.DriveBusiness, core.ItemFolder, graphsim.DemoAliceUPN, graphsim.DemoPlansID},
@@ -82,7 +83,7 @@ func TestPlatformRulesAgree(t *testing.T) {
 // TestShareIDsResolve encodes graphsim's link URLs with core: graphsim,
 // decoding on its own, must find the item.
 func TestShareIDsResolve(t *testing.T) {
-	_, base := graphsim.ServeTest(t)
+	_, base := graphsimtest.Serve(t)
 	for _, tc := range []struct{ upn, item, body string }{
 		{graphsim.DemoAliceUPN, graphsim.DemoReportID, `{"type":"view","scope":"organization"}`},
 		{graphsim.DemoAliceUPN, graphsim.DemoPlansID, `{"type":"edit","scope":"anonymous"}`},

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/lambda"
-	"github.com/sharelink/sharelink/tests/graphsim"
+	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
 )
 
 // TestEventHeadersWithControlBytes covers what the HTTP corpus cannot
@@ -18,7 +18,7 @@ import (
 // lambda.Handle reads directly, so the handler must refuse them itself:
 // a 4xx Graph error, nothing sent upstream, never a 5xx.
 func TestEventHeadersWithControlBytes(t *testing.T) {
-	sim, base := graphsim.ServeTest(t)
+	sim, base := graphsimtest.Serve(t)
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

@@ -45,8 +45,8 @@ func plugin(t *testing.T, config map[string]string) *extism.Plugin {
 		if workDir, pluginErr = os.MkdirTemp("", "sharelink-hostile-"); pluginErr != nil {
 			return
 		}
-		out := filepath.Join(workDir, "sharelink.wasm")
-		if pluginErr = pluginhost.Build(out); pluginErr != nil {
+		var out string
+		if out, pluginErr = pluginhost.Module(workDir); pluginErr != nil {
 			return
 		}
 		wasm, err := os.ReadFile(out)

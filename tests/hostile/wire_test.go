@@ -19,6 +19,7 @@ import (
 	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/lambda"
 	"github.com/sharelink/sharelink/tests/graphsim"
+	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
 )
 
 // server is the handler behind net/http on a loopback port, as
@@ -34,7 +35,7 @@ type server struct {
 // JSON form; nil: none), in front of a fresh graphsim.
 func startServerWith(t testing.TB, policy []byte) *server {
 	t.Helper()
-	sim, base := graphsim.ServeTest(t)
+	sim, base := graphsimtest.Serve(t)
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

@@ -36,8 +36,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "sharelink.wasm")
-	if err := pluginhost.Build(out); err != nil {
+	out, err := pluginhost.Module(dir)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -38,16 +38,24 @@ func GoTool() string {
 	return "go"
 }
 
-// Build compiles ./plugin to out exactly as `make plugin` does:
-// GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags='-s -w'.
-func Build(out string) error {
-	cmd := exec.Command(GoTool(), "build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w", "-o", out, "./plugin")
-	cmd.Dir = Root()
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the plugin: %v\n%s", err, b)
+// Module returns the plugin module to test: $SHARELINK_WASM when make
+// passes the one module it built for the whole run, else a module built
+// into dir by `make plugin`, so that the build flags stay in one place
+// (plugin/plugin.mk's PLUGIN_FLAGS).
+func Module(dir string) (string, error) {
+	if p := os.Getenv("SHARELINK_WASM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("SHARELINK_WASM: %v", err)
+		}
+		return p, nil
 	}
-	return nil
+	out := filepath.Join(dir, "sharelink.wasm")
+	cmd := exec.Command("make", "--no-print-directory", "-s", "plugin", "PLUGIN_WASM="+out, "GO="+GoTool())
+	cmd.Dir = Root()
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the plugin: %v\n%s", err, b)
+	}
+	return out, nil
 }
 
 // Options are the Go host's choices for loading the plugin.

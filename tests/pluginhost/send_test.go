@@ -13,6 +13,7 @@ import (
 	extism "github.com/extism/go-sdk"
 	"github.com/sharelink/sharelink/core/ops"
 	"github.com/sharelink/sharelink/tests/graphsim"
+	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
 	"github.com/sharelink/sharelink/tests/pluginhost"
 )
 
@@ -20,7 +21,7 @@ import (
 // configured for it, allowed to reach it.
 func graph(t *testing.T) (*graphsim.Sim, string, *extism.Plugin) {
 	t.Helper()
-	sim, base := graphsim.ServeTest(t)
+	sim, base := graphsimtest.Serve(t)
 	p, err := pluginhost.Instance(context.Background(), compiled, map[string]string{"graph_base_url": base})
 	if err != nil {
 		t.Fatal(err)
