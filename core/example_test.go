@@ -7,7 +7,7 @@ import (
 	"github.com/sharelink/sharelink/core"
 )
 
-// The README's example, run: parse the route, build the request, or report
+// docs/core.md's example, run: parse the route, build the request, or report
 // the error Graph-style.
 func ExampleBuildCreateLink() {
 	route, err := core.ParseRoute("POST", "/me/drive/root:/Documents/Report.docx:/createLink")

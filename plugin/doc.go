@@ -9,7 +9,7 @@
 // Each export reads its JSON input and writes its JSON output. A failure
 // is reported the Extism way: a non-zero return and an error text, which is
 // the Graph error body with the HTTP status beside it,
-// {"error":{"code","message","target"?},"status":400}. README.md ("The WASM plugin")
+// {"error":{"code","message","target"?},"status":400}. docs/plugin.md
 // and plugin/schema.yaml describe each export.
 //
 // The package builds for wasip1 only; on any other target main says how to

@@ -10,7 +10,7 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
-// Example is README.md ("The WASM plugin")'s Go host, run: compile once with a file
+// Example is docs/plugin.md's Go host, run: compile once with a file
 // cache, an instance, a call, an error text read.
 func Example() {
 	ctx := context.Background()
