@@ -116,14 +116,9 @@ func parseLinkRequest(k *call) (*linkRequest, *graphError) {
 	if exp, ok, err := o.str("expirationDateTime"); err != nil {
 		return nil, err
 	} else if ok {
-		t, perr := time.Parse(time.RFC3339Nano, exp)
-		if perr != nil {
-			return nil, errInvalid("The expirationDateTime '%s' is not a valid date-time.", exp)
+		if req.expires, err = parseExpiry(exp, k.now); err != nil {
+			return nil, err
 		}
-		if !t.After(k.now) {
-			return nil, errInvalid("The expirationDateTime must be in the future.")
-		}
-		req.expires = t.UTC().Truncate(time.Second)
 	}
 	if req.password, req.hasPassword, err = o.str("password"); err != nil {
 		return nil, err
@@ -209,14 +204,8 @@ func (st *state) createLink(k *call) (reply, *graphError) {
 			}
 		}
 	}
-	if !it.shared && req.hasRetain && !req.retain {
-		// first share without retaining: the item stops inheriting. A user
-		// who could share only through an inherited grant keeps it directly.
-		before := own
-		it.noInherit = true
-		if k.c.user != nil && st.level(k.c, it) < before {
-			st.putUserGrant(it, k.c.user, roleOfLevel(min(before, lvlWrite)))
-		}
+	if req.hasRetain && !req.retain {
+		st.firstShareDrop(k.c, it, own)
 	}
 	p := &perm{id: st.newPermID(), kind: pkLink, roles: []string{linkRole(req.typ)}, item: it,
 		linkType: req.typ, scope: req.scope, app: app, password: req.password, expires: req.expires, grantees: grantees}
@@ -224,6 +213,20 @@ func (st *state) createLink(k *call) (reply, *graphError) {
 	it.perms = append(it.perms, p)
 	it.shared = true
 	return st.linkReply(k, p, http.StatusCreated), nil
+}
+
+// firstShareDrop applies retainInheritedPermissions:false: on the item's
+// first share (no permission was ever set on it) the item stops
+// inheriting. A user who could share only through an inherited grant keeps
+// it directly.
+func (st *state) firstShareDrop(c *caller, it *item, before level) {
+	if it.shared {
+		return
+	}
+	it.noInherit = true
+	if c.user != nil && st.level(c, it) < before {
+		st.putUserGrant(it, c.user, roleOfLevel(min(before, lvlWrite)))
+	}
 }
 
 func (st *state) linkReply(k *call, p *perm, status int) reply {
@@ -238,6 +241,7 @@ func (st *state) putUserGrant(it *item, u *user, role string) *perm {
 	for _, p := range it.perms {
 		if p.kind == pkUser && p.user == u {
 			p.roles = []string{highestRole(append(p.roles, role))}
+			p.touch()
 			return p
 		}
 	}

@@ -29,6 +29,9 @@ const (
 	DemoMarketingDriveID = "b!MJt4uv5te123NnVEQAmOckklW0T64b0UvgG1e0IkFcM3QmkewFqQ43gIDpNodU-Y"
 	DemoCarolDriveID     = "d4648f06c91d9d3d"
 
+	// DemoMarketingListID is the list of the marketing site's library:
+	// /sites/{site}/lists/{DemoMarketingListID}/items/{id}/driveItem.
+	DemoMarketingListID  = "4c1d7e9a-2b3f-4a5e-8d6c-9f0e1a2b3c4d"
 	DemoMarketingSiteID  = "contoso.sharepoint.com,2c7a3f1e-8d4b-4e6a-b5c9-1f0e2d3c4b5a,6e5d4c3b-2a19-4f8e-a7d6-c5b4a3928170"
 	DemoMarketingGroupID = "02bd9fd6-8f93-4758-87c3-1fb73740a315"
 	// DemoGeneralChannelID is the group's General channel; its filesFolder is /General.
@@ -51,6 +54,9 @@ const (
 	DemoSharedID        = "01PVYFTQU7MQBTY5EECE74LLOMEVWKBGE5" // /Shared/
 	DemoBrandID         = "01HW3NDVH6XXQHHZUWR2C3MDEXXOKDYYAQ" // /Shared/Brand.pdf
 	DemoGeneralID       = "01VILTXQ7ZPTHLX5VGQN5DH3OK44DQ4FWP" // /General/ (the General channel's folder)
+	// DemoBrandListItemID is Brand.pdf's list item id in the library's
+	// list (items are numbered 1, 2, … in tree order: /Shared is 1).
+	DemoBrandListItemID = "2"
 	// carol's personal drive
 	DemoCarolRootID = "D4648F06C91D9D3D!101"
 	DemoPhotosID    = "D4648F06C91D9D3D!102" // /Photos/ (special folder "photos")
@@ -108,7 +114,7 @@ func DemoSeed() Seed {
 				}},
 			},
 			{
-				ID: DemoMarketingDriveID, DriveType: driveLibrary, Site: DemoMarketingSiteID,
+				ID: DemoMarketingDriveID, DriveType: driveLibrary, Site: DemoMarketingSiteID, ListID: DemoMarketingListID,
 				Special: map[string]string{"documents": "/Shared"},
 				Root: SeedItem{ID: DemoMarketingRootID, Children: []SeedItem{
 					{ID: DemoSharedID, Name: "Shared", Children: []SeedItem{file(DemoBrandID, "Brand.pdf", 734003)}},

@@ -29,26 +29,10 @@ func (st *state) grant(k *call) (reply, *graphError) {
 	if err != nil {
 		return reply{}, err
 	}
-	rawRoles, _, err := o.array("roles")
+	roles, err := parseRoles(o)
 	if err != nil {
 		return reply{}, err
 	}
-	if len(rawRoles) == 0 {
-		return reply{}, errInvalid("The parameter 'roles' needs at least one role.")
-	}
-	var roles []string
-	for _, raw := range rawRoles {
-		var r string
-		if jsonString(raw, &r) != nil {
-			return reply{}, errInvalid("The roles must be strings.")
-		}
-		c, ok := canonical(r, []string{roleRead, roleWrite})
-		if !ok {
-			return reply{}, errInvalid("The role '%s' is not valid: use read or write.", r)
-		}
-		roles = append(roles, c)
-	}
-	roles = uniqueSorted(roles)
 
 	t, gerr := st.resolve(k)
 	if gerr != nil {
@@ -73,6 +57,7 @@ func (st *state) grant(k *call) (reply, *graphError) {
 		for _, g := range grantees {
 			p.addGrantee(g)
 		}
+		p.touch()
 		it.shared = true
 		out.Value = []permissionJSON{render(p, nil)}
 		return reply{status: http.StatusOK, body: out}, nil
@@ -104,6 +89,7 @@ func (st *state) putInvitation(it *item, g grantee, role string) *perm {
 	for _, p := range it.perms {
 		if p.kind == pkInvitation && len(p.grantees) > 0 && strings.EqualFold(p.grantees[0].email, g.email) {
 			p.roles = []string{highestRole(append(p.roles, role))}
+			p.touch()
 			if p.roles[0] == roleWrite {
 				p.linkType = "edit"
 			}

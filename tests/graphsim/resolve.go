@@ -130,6 +130,25 @@ func (st *state) resolve(k *call) (*target, *graphError) {
 				return nil, errNotFound()
 			}
 		case stSame:
+		case stList:
+			// a site's document library, by list id or by its title
+			d := t.site.drive
+			if d == nil || !(strings.EqualFold(s.arg, d.listID) || strings.EqualFold(s.arg, "Documents") || strings.EqualFold(s.arg, "Shared Documents")) {
+				return nil, errNotFound()
+			}
+			t.drive = d
+		case stListItem:
+			// a list item id (the library's integer ids) or the driveItem id
+			it := t.drive.listItems[s.arg]
+			if it == nil {
+				if x := st.items[fold(s.arg)]; x != nil && x.drive == t.drive && x.parent != nil {
+					it = x
+				}
+			}
+			if it == nil {
+				return nil, errNotFound()
+			}
+			t.item = it
 		case stStatActivity:
 			if it := st.items[fold(s.arg)]; it != nil && it.drive == t.item.drive {
 				t.item = it
@@ -156,7 +175,7 @@ func (st *state) resolve(k *call) (*target, *graphError) {
 
 func needsDrive(k stepKind) bool {
 	switch k {
-	case stMyDrive, stDrive, stUserDrive, stGroupDrive, stSiteDrive:
+	case stMyDrive, stDrive, stUserDrive, stGroupDrive, stSiteDrive, stList:
 		return true
 	}
 	return false
@@ -164,7 +183,7 @@ func needsDrive(k stepKind) bool {
 
 func needsItem(k stepKind) bool {
 	switch k {
-	case stChannel, stShareItem, stShareChild, stWorkbook, stRoot, stItem, stActivity, stSpecial, stPath, stChild, stStatActivity:
+	case stChannel, stShareItem, stShareChild, stWorkbook, stRoot, stItem, stActivity, stSpecial, stPath, stChild, stStatActivity, stListItem:
 		return true
 	}
 	return false

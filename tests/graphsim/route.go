@@ -16,6 +16,9 @@ const (
 	nameItem             = "item"
 	nameChildren         = "children"
 	nameDrive            = "drive"
+	nameInvite           = "invite"
+	nameRevokeGrants     = "revokeGrants"
+	nameBatch            = "batch"
 	nameUnknown          = "unknown"
 )
 
@@ -48,6 +51,8 @@ const (
 	stChild                        // children/{id}
 	stSame                         // listItem/driveItem: the item itself
 	stStatActivity                 // analytics/itemActivityStats/{x}/activities/{id}/driveItem
+	stList                         // {site}/lists/{id}: the site's document library
+	stListItem                     // {list}/items/{id}: a list item of the library (its driveItem)
 )
 
 type step struct {
@@ -68,10 +73,10 @@ type route struct {
 // methods lists the HTTP methods a route name answers.
 func (rt *route) methods() []string {
 	switch rt.name {
-	case nameCreateLink, nameGrant:
+	case nameCreateLink, nameGrant, nameInvite, nameRevokeGrants, nameBatch:
 		return []string{"POST"}
 	case namePermission:
-		return []string{"GET", "DELETE"}
+		return []string{"GET", "PATCH", "DELETE"}
 	case nameUnknown:
 		return nil
 	default:
@@ -114,7 +119,14 @@ func parseRoute(escaped string) *route {
 	} else if p.kw("beta") {
 		rt.version = "beta"
 	}
-	if !p.top() {
+	if p.kw("$batch") {
+		// JSON batching (json-batching.md): POST /{version}/$batch
+		if p.end() {
+			rt.name = nameBatch
+			return rt
+		}
+		rt.unknown = p.segs[p.i]
+	} else if !p.top() {
 		rt.name = nameUnknown
 		rt.steps = nil
 		rt.permID = ""
@@ -145,6 +157,12 @@ func (p *parser) kw(word string) bool {
 	}
 	p.i++
 	return true
+}
+
+// action consumes an action name, plain or namespace-qualified
+// ("microsoft.graph.createLink"): OData accepts both for bound actions.
+func (p *parser) action(name string) bool {
+	return p.kw(name) || p.kw("microsoft.graph."+name)
 }
 
 // id consumes any non-empty segment.
@@ -229,7 +247,7 @@ func (p *parser) top() bool {
 			if p.end() {
 				return p.finish(nameSharesPermission)
 			}
-			if p.kw("grant") {
+			if p.action("grant") {
 				return p.finish(nameGrant)
 			}
 			return false
@@ -285,6 +303,20 @@ func (p *parser) siteRest() bool {
 		}
 		p.add(stSiteShared, id)
 		return p.sharedRest()
+	case p.kw("lists"):
+		// sites/{s}/lists/{l}/items/{i}/driveItem (every item route) and the
+		// beta listItem createLink, sites/{s}/lists/{l}/items/{i}/createLink
+		// (listitem-createlink.md), which answers as driveItem createLink.
+		if !p.addID(stList) || !p.kw("items") || !p.addID(stListItem) {
+			return false
+		}
+		if p.kw("driveItem") {
+			return p.itemRest()
+		}
+		if p.action("createLink") {
+			return p.finish(nameCreateLink)
+		}
+		return false
 	}
 	return false
 }
@@ -392,8 +424,11 @@ func (p *parser) itemRest() bool {
 			return p.finish(p.itemName())
 		}
 		switch {
-		case p.kw("createLink"):
+		case p.action("createLink"):
 			return p.finish(nameCreateLink)
+		case p.action("invite"):
+			// driveitem-invite.md, v1.0 and beta
+			return p.finish(nameInvite)
 		case p.kw("permissions"):
 			if p.end() {
 				return p.finish(namePermissions)
@@ -403,7 +438,15 @@ func (p *parser) itemRest() bool {
 				return false
 			}
 			p.rt.permID = id
-			return p.finish(namePermission)
+			if p.end() {
+				return p.finish(namePermission)
+			}
+			// permission-revokegrants.md is a beta page only: under v1.0
+			// the segment is unknown
+			if p.rt.version == "beta" && p.action("revokeGrants") {
+				return p.finish(nameRevokeGrants)
+			}
+			return false
 		case p.kw("children"):
 			if p.end() {
 				return p.finish(nameChildren)

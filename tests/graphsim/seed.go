@@ -75,7 +75,10 @@ type SeedDrive struct {
 	// Special maps special folder names (documents, photos, cameraroll,
 	// approot, music, recordings) to folder paths of this drive.
 	Special map[string]string `json:"special,omitempty"`
-	Root    SeedItem          `json:"root"` // its name is ignored; it is a folder
+	// ListID is a documentLibrary's list id (sites/{s}/lists/{ListID});
+	// derived from the drive id when empty.
+	ListID string   `json:"listId,omitempty"`
+	Root   SeedItem `json:"root"` // its name is ignored; it is a folder
 }
 
 // SeedItem is a file, or a folder when Folder is set or Children is non-empty.
@@ -198,6 +201,9 @@ func (sd Seed) Validate() error {
 			siteDrive[fold(d.Site)] = d
 		default:
 			return bad("drive %q: driveType %q is not personal, business or documentLibrary", d.ID, d.DriveType)
+		}
+		if d.ListID != "" && d.DriveType != driveLibrary {
+			return bad("drive %q: only a documentLibrary has a listId", d.ID)
 		}
 		if err := validateItem(d.Root, "", true, d, items, known); err != nil {
 			return err

@@ -128,12 +128,14 @@ type call struct {
 	method string
 	body   []byte
 	now    time.Time
+	hdr    http.Header
 }
 
 // reply is a handler's answer; a nil body means no content.
 type reply struct {
 	status int
 	body   any
+	header map[string]string // extra response headers (ETag)
 }
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -197,12 +199,16 @@ func (s *Sim) handle(rc *reqCtx, rt *route, body []byte) (reply, *graphError) {
 	if err := c.authorize(rt.name, rc.r.Method); err != nil {
 		return reply{}, err
 	}
-	k := &call{c: c, rt: rt, method: rc.r.Method, body: body, now: rc.now}
+	k := &call{c: c, rt: rt, method: rc.r.Method, body: body, now: rc.now, hdr: rc.r.Header}
 	switch rt.name {
 	case nameCreateLink:
 		return st.createLink(k)
 	case nameGrant:
 		return st.grant(k)
+	case nameInvite:
+		return st.invite(k)
+	case nameRevokeGrants:
+		return st.revokeGrants(k)
 	case namePermissions:
 		return st.listPermissions(k)
 	case namePermission:
@@ -220,6 +226,9 @@ func (s *Sim) handle(rc *reqCtx, rt *route, body []byte) (reply, *graphError) {
 }
 
 func (rc *reqCtx) reply(rep reply) {
+	for k, v := range rep.header {
+		rc.w.Header().Set(k, v)
+	}
 	if rep.body == nil {
 		rc.w.WriteHeader(rep.status)
 		return

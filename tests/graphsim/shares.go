@@ -102,7 +102,8 @@ func (st *state) useShare(c *caller, ref *shareRef, now time.Time) (level, *grap
 	case p.password != "":
 		why = "the sharing link needs a password, which the API cannot supply"
 	case p.kind == pkInvitation:
-		usable = len(p.grantees) > 0 && p.grantees[0].matches(c)
+		// requireSignIn:false: whoever holds the invitation URL
+		usable = p.noSignIn || len(p.grantees) > 0 && p.grantees[0].matches(c)
 		why = "the invitation is for someone else"
 	case p.scope == scopeAnonymous:
 		usable = true

@@ -81,6 +81,8 @@ type drive struct {
 	root          *item
 	special       map[string]*item // fold(name)
 	webURL        string
+	listID        string           // documentLibrary: the id of its list
+	listItems     map[string]*item // documentLibrary: list item id ("1", "2", …) → item
 }
 
 func (d *drive) business() bool { return d.driveType != drivePersonal }
@@ -182,7 +184,18 @@ type perm struct {
 
 	user      *user  // pkUser, pkOwner
 	groupName string // pkSiteGroup
+
+	version  int  // changes so far: the ETag's counter
+	noSignIn bool // an invitation made with requireSignIn:false
 }
+
+// etag is the permission's entity tag, in SharePoint's "{GUID},n" form; it
+// changes with every change of the permission (touch).
+func (p *perm) etag() string {
+	return `"{` + strings.ToUpper(guidFrom("etag", p.id)) + "}," + strconv.Itoa(p.version+1) + `"`
+}
+
+func (p *perm) touch() { p.version++ }
 
 func (p *perm) shareID() string {
 	if p.token == "" {
@@ -332,6 +345,23 @@ func build(sd Seed) *state {
 			return it
 		}
 		d.root = walk(sdr.Root, nil)
+		if d.driveType == driveLibrary {
+			d.listID = sdr.ListID
+			if d.listID == "" {
+				d.listID = guidFrom(st.tenantID, "list", d.id)
+			}
+			d.listItems = map[string]*item{}
+			n := 0
+			var number func(it *item)
+			number = func(it *item) {
+				for _, c := range it.children {
+					n++
+					d.listItems[strconv.Itoa(n)] = c
+					number(c)
+				}
+			}
+			number(d.root)
+		}
 		for name, p := range sdr.Special {
 			if it := st.itemByPath(d.root, splitPath(p)); it != nil && it.folder {
 				d.special[fold(name)] = it
