@@ -10,8 +10,9 @@ import (
 const controlRoot = "/_graphsim"
 
 type requestsJSON struct {
-	Total  int            `json:"total"`
-	Routes map[string]int `json:"routes"`
+	Total      int            `json:"total"`
+	Routes     map[string]int `json:"routes"`
+	BatchSteps map[string]int `json:"batchSteps"`
 }
 
 type faultsJSON struct {
@@ -65,7 +66,7 @@ func (s *Sim) control(rc *reqCtx) {
 		rc.reply(reply{status: http.StatusOK, body: faultsJSON{Faults: s.Faults()}})
 	case "requests":
 		if allow(http.MethodGet) {
-			rc.reply(reply{status: http.StatusOK, body: requestsJSON{Total: s.Total(), Routes: s.Requests()}})
+			rc.reply(reply{status: http.StatusOK, body: requestsJSON{Total: s.Total(), Routes: s.Requests(), BatchSteps: s.BatchSteps()}})
 		}
 	case "reset":
 		if allow(http.MethodPost) {

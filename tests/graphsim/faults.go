@@ -30,12 +30,24 @@ const maxLatency = 10 * time.Minute
 // "createLink" matches it under any method). Count 0 means "until cleared"
 // for latency and "once" for the other kinds. A faulted request changes no
 // state but is counted.
+//
+// The steps of a $batch are requests too ("as if sent alone"): a fault
+// whose Route matches a step applies to it, and the step answers the fault
+// inside the batch, whose own status stays 200. InBatch limits a fault to
+// batch steps (never plain requests, never the batch itself); Step limits
+// it to the steps with that id (and implies InBatch). Every N applies the
+// fault to every Nth matching request only (the others pass and use up no
+// Count); with Every, Count 0 means "until cleared". Drop and truncate
+// cannot break a connection a step does not have: a step answers them 500.
 type Fault struct {
 	Kind       string
 	Count      int
 	RetryAfter string // Retry-After value: seconds or an HTTP date; throttle defaults to "1"
 	Latency    time.Duration
 	Route      string
+	InBatch    bool   // only $batch steps
+	Step       string // only the $batch steps of this id
+	Every      int    // only every Nth matching request
 }
 
 // faultJSON is the control endpoint's form: latency as a Go duration string.
@@ -45,11 +57,14 @@ type faultJSON struct {
 	RetryAfter string `json:"retryAfter,omitempty"`
 	Latency    string `json:"latency,omitempty"`
 	Route      string `json:"route,omitempty"`
+	InBatch    bool   `json:"inBatch,omitempty"`
+	Step       string `json:"step,omitempty"`
+	Every      int    `json:"every,omitempty"`
 }
 
 // MarshalJSON writes the control endpoint's form.
 func (f Fault) MarshalJSON() ([]byte, error) {
-	j := faultJSON{Kind: f.Kind, Count: f.Count, RetryAfter: f.RetryAfter, Route: f.Route}
+	j := faultJSON{Kind: f.Kind, Count: f.Count, RetryAfter: f.RetryAfter, Route: f.Route, InBatch: f.InBatch, Step: f.Step, Every: f.Every}
 	if f.Latency != 0 {
 		j.Latency = f.Latency.String()
 	}
@@ -67,7 +82,7 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errors.New("trailing data after the fault")
 	}
-	*f = Fault{Kind: j.Kind, Count: j.Count, RetryAfter: j.RetryAfter, Route: j.Route}
+	*f = Fault{Kind: j.Kind, Count: j.Count, RetryAfter: j.RetryAfter, Route: j.Route, InBatch: j.InBatch, Step: j.Step, Every: j.Every}
 	if j.Latency != "" {
 		d, err := time.ParseDuration(j.Latency)
 		if err != nil {
@@ -92,6 +107,9 @@ func (f Fault) Validate() error {
 	if f.Count < 0 {
 		return errors.New("count must not be negative")
 	}
+	if f.Every < 0 {
+		return errors.New("every must not be negative")
+	}
 	if strings.ContainsAny(f.RetryAfter, "\r\n") {
 		return errors.New("retryAfter must be a header value")
 	}
@@ -102,6 +120,7 @@ type activeFault struct {
 	f       Fault
 	left    int
 	forever bool
+	seen    int // matching requests so far, for Every
 }
 
 // Inject adds a fault; an invalid one (see Fault.Validate) is ignored.
@@ -111,7 +130,7 @@ func (s *Sim) Inject(f Fault) {
 	}
 	a := &activeFault{f: f, left: f.Count}
 	if f.Count == 0 {
-		if f.Kind == FaultLatency {
+		if f.Kind == FaultLatency || f.Every > 0 {
 			a.forever = true
 		} else {
 			a.left = 1
@@ -142,20 +161,33 @@ func (s *Sim) Faults() []Fault {
 	return out
 }
 
-func (f Fault) matches(key, name string) bool {
+// matches: the route, and for batch-only faults the step (stepID is ""
+// for a request sent alone).
+func (f Fault) matches(key, name, stepID string) bool {
+	if (f.InBatch || f.Step != "") && stepID == "" {
+		return false
+	}
+	if f.Step != "" && !strings.EqualFold(f.Step, stepID) {
+		return false
+	}
 	return f.Route == "" || strings.EqualFold(f.Route, key) || strings.EqualFold(f.Route, name)
 }
 
 // takeFaults consumes what applies to one request: the total added latency
 // and the first answering fault, if any.
-func (s *Sim) takeFaults(key, name string) (time.Duration, *Fault) {
+func (s *Sim) takeFaults(key, name, stepID string) (time.Duration, *Fault) {
 	s.fmu.Lock()
 	defer s.fmu.Unlock()
 	var delay time.Duration
 	var answer *Fault
 	kept := s.faults[:0]
 	for _, a := range s.faults {
-		if a.f.matches(key, name) && (a.f.Kind == FaultLatency || answer == nil) {
+		hit := a.f.matches(key, name, stepID) && (a.f.Kind == FaultLatency || answer == nil)
+		if hit && a.f.Every > 0 {
+			a.seen++
+			hit = a.seen%a.f.Every == 0
+		}
+		if hit {
 			if a.f.Kind == FaultLatency {
 				delay += a.f.Latency
 			} else {
@@ -179,8 +211,8 @@ func (s *Sim) takeFaults(key, name string) (time.Duration, *Fault) {
 
 // applyFaults runs the faults for a request; true means the request has been
 // answered (or dropped) and must not reach the handler.
-func (s *Sim) applyFaults(rc *reqCtx, key, name string) bool {
-	delay, f := s.takeFaults(key, name)
+func (s *Sim) applyFaults(rc *reqCtx, key, name, stepID string) bool {
+	delay, f := s.takeFaults(key, name, stepID)
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		select {

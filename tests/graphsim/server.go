@@ -28,6 +28,7 @@ type Sim struct {
 
 	cmu    sync.Mutex
 	counts map[string]int
+	steps  map[string]int // batch steps, by the same keys (also in counts)
 	total  int
 
 	fmu    sync.Mutex
@@ -40,7 +41,7 @@ type Sim struct {
 // New builds a Sim from a seed. It never fails: parts of the seed that
 // cannot be used are skipped (ParseSeed and Seed.Validate report them).
 func New(seed Seed) *Sim {
-	s := &Sim{seed: seed.clone(), now: time.Now, counts: map[string]int{}}
+	s := &Sim{seed: seed.clone(), now: time.Now, counts: map[string]int{}, steps: map[string]int{}}
 	s.st = build(s.seed)
 	return s
 }
@@ -54,6 +55,7 @@ func (s *Sim) Reset() {
 	s.mu.Unlock()
 	s.cmu.Lock()
 	s.counts = map[string]int{}
+	s.steps = map[string]int{}
 	s.total = 0
 	s.cmu.Unlock()
 	s.ClearFaults()
@@ -68,6 +70,26 @@ func (s *Sim) Requests() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// BatchSteps returns the number of $batch steps executed per route key
+// (the keys of Requests). Each step is also counted in Requests and Total,
+// as Graph served it; a step refused by its batch or failed by a
+// dependency (424) never ran and is not counted.
+func (s *Sim) BatchSteps() map[string]int {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	out := make(map[string]int, len(s.steps))
+	for k, v := range s.steps {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Sim) countStep(key string) {
+	s.cmu.Lock()
+	s.steps[key]++
+	s.cmu.Unlock()
 }
 
 // Total is the number of counted requests.
@@ -157,11 +179,22 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(rc)
 		return
 	}
+	s.route(rc, "")
+}
+
+// route answers a request that is not for the control endpoint: a request
+// of its own, or a step of a $batch (stepID non-empty), which is counted,
+// faulted and answered as if sent alone.
+func (s *Sim) route(rc *reqCtx, stepID string) {
+	r := rc.r
 	rt := parseRoute(r.URL.EscapedPath())
 	rc.version = rt.version
 	key := rt.key(r.Method)
 	s.count(key)
-	if s.applyFaults(rc, key, rt.name) {
+	if stepID != "" {
+		s.countStep(key)
+	}
+	if s.applyFaults(rc, key, rt.name, stepID) {
 		return
 	}
 	if rt.name == nameUnknown {
@@ -177,6 +210,15 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, gerr := readBody(r)
 	if gerr != nil {
 		rc.fail(gerr)
+		return
+	}
+	if rt.name == nameBatch {
+		rep, gerr := s.batch(rc, rt, body)
+		if gerr != nil {
+			rc.fail(gerr)
+			return
+		}
+		rc.reply(rep)
 		return
 	}
 	rep, gerr := s.handle(rc, rt, body)
