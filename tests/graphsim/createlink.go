@@ -175,10 +175,19 @@ func (st *state) createLink(k *call) (reply, *graphError) {
 		req.typ = "view" // the organization's default link
 	}
 	if req.scope == "" {
+		// "If the scope parameter is not specified, the default link type
+		// for the organization is created" (000): the tenant's default
+		// scope, organization unless seeded otherwise
 		req.scope = scopeOrganization
+		if st.defaultScope != "" {
+			req.scope = st.defaultScope
+		}
 		if d.driveType == drivePersonal {
 			req.scope = scopeAnonymous
 		}
+	}
+	if req.scope == scopeAnonymous && d.business() {
+		req.expires = st.clampExpiry(req.expires, k.now)
 	}
 	spec := linkSpec{typ: req.typ, scope: req.scope, folder: it.folder, driveType: d.driveType}
 	if msg := spec.check(); msg != "" {
@@ -195,10 +204,11 @@ func (st *state) createLink(k *call) (reply, *graphError) {
 	if app != nil {
 		appID = app.ID
 	}
-	if req.scope != scopeUsers && !req.hasPassword {
+	loose := st.linkReuse == LinkReuseTypeAndScope
+	if req.scope != scopeUsers && (!req.hasPassword || loose) {
 		for _, p := range it.perms {
-			if p.kind == pkLink && p.linkType == req.typ && p.scope == req.scope && p.password == "" &&
-				p.expires.Equal(req.expires) && (p.expires.IsZero() || k.now.Before(p.expires)) &&
+			if p.kind == pkLink && p.linkType == req.typ && p.scope == req.scope &&
+				(loose || p.password == "" && p.expires.Equal(req.expires)) && (p.expires.IsZero() || k.now.Before(p.expires)) &&
 				(p.app == nil && appID == "" || p.app != nil && p.app.ID == appID) {
 				return st.linkReply(k, p, http.StatusOK), nil
 			}
@@ -213,6 +223,23 @@ func (st *state) createLink(k *call) (reply, *graphError) {
 	it.perms = append(it.perms, p)
 	it.shared = true
 	return st.linkReply(k, p, http.StatusCreated), nil
+}
+
+// clampExpiry applies the tenant's maximum lifetime of anonymous links
+// (SeedTenant.MaxLinkExpiryDays) the way SharePoint does, silently: no
+// expiry or a later one becomes the limit, midnight UTC that many days
+// after today ("links … do not expire unless a default expiration policy
+// is enforced for the organization", 000).
+func (st *state) clampExpiry(exp, now time.Time) time.Time {
+	if st.maxExpiryDays <= 0 {
+		return exp
+	}
+	y, m, d := now.UTC().Date()
+	limit := time.Date(y, m, d+st.maxExpiryDays, 0, 0, 0, 0, time.UTC)
+	if exp.IsZero() || exp.After(limit) {
+		return limit
+	}
+	return exp
 }
 
 // firstShareDrop applies retainInheritedPermissions:false: on the item's

@@ -132,6 +132,42 @@ func DemoSeed() Seed {
 	}
 }
 
+// The policy demo's settings and seeded links (DemoPolicySeed).
+const (
+	DemoPolicyMaxExpiryDays = 30
+	// DemoLegacyAnonymousLinkID is an anonymous view link of DemoAppID on
+	// /Documents/Report.docx without expiry or password.
+	DemoLegacyAnonymousLinkID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	// DemoLegacyEditLinkID is an organization edit link of DemoAppID on
+	// /Documents/Report.docx expiring DemoLegacyEditLinkExpiry.
+	DemoLegacyEditLinkID     = "1a2b3c4d-5e6f-4a7b-9c8d-0e1f2a3b4c5d"
+	DemoLegacyEditLinkExpiry = "2099-12-31T00:00:00Z"
+)
+
+// DemoPolicySeed is DemoSeed with the tenant settings a sharing policy
+// has to see through: anonymous links clamped to DemoPolicyMaxExpiryDays,
+// anonymous as the default scope, existing links reused by type and scope
+// alone (LinkReuseTypeAndScope), and two links on /Documents/Report.docx
+// made by DemoAppID before any policy (DemoLegacyAnonymousLinkID,
+// DemoLegacyEditLinkID) that createLink returns with 200.
+func DemoPolicySeed() Seed {
+	sd := DemoSeed()
+	sd.Tenant.MaxLinkExpiryDays = DemoPolicyMaxExpiryDays
+	sd.Tenant.DefaultLinkScope = scopeAnonymous
+	sd.Tenant.LinkReuse = LinkReuseTypeAndScope
+	app := &SeedApp{ID: DemoAppID, DisplayName: DemoAppName}
+	docs := &sd.Drives[0].Root.Children[0]
+	for i := range docs.Children {
+		if docs.Children[i].ID == DemoReportID {
+			docs.Children[i].Permissions = []SeedPermission{
+				{ID: DemoLegacyAnonymousLinkID, Link: &SeedLink{Type: "view", Scope: scopeAnonymous, Application: app}},
+				{ID: DemoLegacyEditLinkID, Link: &SeedLink{Type: "edit", Scope: scopeOrganization, Application: app, ExpirationDateTime: DemoLegacyEditLinkExpiry}},
+			}
+		}
+	}
+	return sd
+}
+
 // DemoToken is a delegated token for a demo user (by UPN, case-insensitive):
 // scp DemoScopes, appid DemoAppID, and the user's tid, oid, upn and name.
 // carol@outlook.com gets a Microsoft account token (tid MSATenantID). An

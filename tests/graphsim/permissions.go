@@ -327,6 +327,9 @@ func (st *state) updatePermission(k *call, p *perm) (reply, *graphError) {
 	}
 	if hasExp {
 		p.expires = expires
+		if p.item.drive.business() {
+			p.expires = st.clampExpiry(expires, k.now)
+		}
 	}
 	p.touch()
 	return st.permReply(k, p, nil), nil

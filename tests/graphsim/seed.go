@@ -22,11 +22,32 @@ type Seed struct {
 	Drives []SeedDrive `json:"drives,omitempty"`
 }
 
-// SeedTenant is the work-or-school tenant.
+// SeedTenant is the work-or-school tenant, with the sharing settings of
+// its administrator that Graph applies without saying so.
 type SeedTenant struct {
 	ID   string `json:"id"`   // directory id: the tid claim of its tokens
 	Name string `json:"name"` // "contoso" gives contoso.sharepoint.com and contoso-my.sharepoint.com
+	// MaxLinkExpiryDays, when positive, is the longest life of an anonymous
+	// link on business drives and libraries: createLink and PATCH clamp a
+	// later (or absent) expiry to midnight UTC that many days from today,
+	// and answer as if it had been asked for.
+	MaxLinkExpiryDays int `json:"maxLinkExpiryDays,omitempty"`
+	// DefaultLinkScope is the scope createLink uses on business drives and
+	// libraries when the body has none: organization (the default) or
+	// anonymous.
+	DefaultLinkScope string `json:"defaultLinkScope,omitempty"`
+	// LinkReuse "typeAndScope" makes createLink return (200) the calling
+	// app's existing link of the same type and scope whatever expiry or
+	// password is asked for, as 000 words it ("If a sharing link of the
+	// specified type already exists for the app, the existing sharing link
+	// will be returned"); "" keeps the default, which reuses only a link
+	// with the same expiry and no password.
+	LinkReuse string `json:"linkReuse,omitempty"`
 }
+
+// LinkReuseTypeAndScope is the SeedTenant.LinkReuse value that returns
+// existing links by type and scope alone.
+const LinkReuseTypeAndScope = "typeAndScope"
 
 // SeedUser is a user of the tenant, or a Microsoft account when Personal.
 type SeedUser struct {
@@ -143,6 +164,15 @@ func (sd Seed) Validate() error {
 	}
 	if strings.ContainsAny(sd.Tenant.Name, "./:@ ") {
 		return bad("tenant name %q must be a bare host label", sd.Tenant.Name)
+	}
+	if sd.Tenant.MaxLinkExpiryDays < 0 {
+		return bad("tenant maxLinkExpiryDays must not be negative")
+	}
+	if s := sd.Tenant.DefaultLinkScope; s != "" && s != scopeAnonymous && s != scopeOrganization {
+		return bad("tenant defaultLinkScope %q is not anonymous or organization", s)
+	}
+	if r := sd.Tenant.LinkReuse; r != "" && r != LinkReuseTypeAndScope {
+		return bad("tenant linkReuse %q is not %q", r, LinkReuseTypeAndScope)
 	}
 	users := map[string]bool{}
 	for _, u := range sd.Users {

@@ -215,6 +215,9 @@ func (p *perm) addGrantee(g grantee) {
 
 type state struct {
 	tenantID, tenantName string
+	maxExpiryDays        int    // SeedTenant.MaxLinkExpiryDays
+	defaultScope         string // SeedTenant.DefaultLinkScope
+	linkReuse            string // SeedTenant.LinkReuse
 	users                []*user
 	userIdx              map[string]*user // fold(id) and fold(upn)
 	sites                []*site
@@ -247,6 +250,13 @@ func build(sd Seed) *state {
 	}
 	if st.tenantName == "" {
 		st.tenantName = "contoso"
+	}
+	st.maxExpiryDays = max(sd.Tenant.MaxLinkExpiryDays, 0)
+	if sc, ok := canonical(sd.Tenant.DefaultLinkScope, []string{scopeAnonymous, scopeOrganization}); ok {
+		st.defaultScope = sc
+	}
+	if sd.Tenant.LinkReuse == LinkReuseTypeAndScope {
+		st.linkReuse = LinkReuseTypeAndScope
 	}
 	for _, su := range sd.Users {
 		if su.ID == "" || su.UPN == "" || st.userIdx[fold(su.ID)] != nil || st.userIdx[fold(su.UPN)] != nil {
