@@ -170,8 +170,10 @@ var (
 // by a personal account (not supported there), 403 when no listed permission
 // is present.
 func (c *caller) authorize(routeName, method string) *graphError {
-	if routeName == nameGrant && c.personal {
-		return &graphError{status: http.StatusNotImplemented, code: "notSupported", msg: "permission: grant is not supported for personal Microsoft accounts."}
+	if (routeName == nameGrant || routeName == nameRevokeGrants) && c.personal {
+		// "Delegated (personal Microsoft account): Not supported" in the
+		// tables of 004 and permission-revokegrants.md
+		return &graphError{status: http.StatusNotImplemented, code: "notSupported", msg: "permission: " + routeName + " is not supported for personal Microsoft accounts."}
 	}
 	write := method != http.MethodGet
 	var need []string

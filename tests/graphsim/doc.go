@@ -1,9 +1,13 @@
 // Package graphsim is an in-process, stateful emulator of the sharing surface
 // of Microsoft Graph: driveItem createLink (v1.0 and beta), permission grant
-// through /shares, the permissions of an item, and the few reads that
-// sharing clients make. It is an independent reading of the Graph
-// documentation (the seed documents of this repository) and imports nothing
-// from the rest of the project. Tests and `make run` talk to it over real
+// through /shares, driveItem invite, the permissions of an item (read,
+// update with ETags, delete, beta revokeGrants), JSON batching, and the few
+// reads that sharing clients make. It is an independent reading of the
+// Graph documentation (the seed documents of this repository, and for the
+// other actions the Graph pages named where they are implemented:
+// driveitem-invite.md, permission-update.md, permission-revokegrants.md,
+// listitem-createlink.md, json-batching.md) and imports nothing from the
+// rest of the project. Tests and `make run` talk to it over real
 // HTTP on loopback:
 //
 //	sim := graphsim.New(graphsim.DemoSeed())
@@ -26,12 +30,14 @@
 // InvalidAuthenticationToken with a WWW-Authenticate header.
 //
 // The permission tables of the seeds are enforced (403 accessDenied when
-// none is present): writes (createLink, grant, DELETE) need Files.ReadWrite,
+// none is present): writes (createLink, invite, grant, PATCH, DELETE,
+// revokeGrants) need Files.ReadWrite,
 // Files.ReadWrite.All or Sites.ReadWrite.All (personal accounts: the Files
 // ones; applications: Files.ReadWrite.All, Sites.ReadWrite.All); reads also
 // accept Files.Read, Files.Read.All, Sites.Read.All (personal: Files.Read,
-// Files.Read.All). grant by a personal account, or on a personal drive, is
-// 501 notSupported ("Not supported" in 004's table).
+// Files.Read.All). grant and revokeGrants by a personal account, or on a
+// personal drive, are 501 notSupported ("Not supported" in the tables of
+// 004 and permission-revokegrants.md).
 //
 // # Who may do what
 //
@@ -69,15 +75,27 @@
 // and /teams/{g}/channels/{c}/filesFolder (the channel's folder from the
 // seed), and /me/joinedGroups/{g}/sites/{s}/items/{b}/microsoft.graph.sharedDriveItem/{root|driveItem|items/{i}}
 // where {b} is a share id, an item of the site's library or the library's
-// drive id, root and driveItem both being {b}'s item.
+// drive id, root and driveItem both being {b}'s item. List items:
+// /sites/{s}/lists/{l}/items/{i}/driveItem, where {l} is the library's list
+// id (SeedDrive.ListID) or its title "Documents" / "Shared Documents", and
+// {i} a list item id (the library's items numbered 1, 2, … in tree order,
+// the root excluded) or the driveItem id of one of its items.
 //
 // Simplifications: bundles, following and activities ids are item ids of the
 // drive (no albums, follow lists or activity records); a workbook is its
-// driveItem; the itemActivityStat id is ignored.
+// driveItem; the itemActivityStat id is ignored; a site has one list, its
+// library, and a list item is only a way to its driveItem (GET of the list
+// item itself is not served).
 //
-// Actions on any item address: POST …/createLink, GET …/permissions,
-// GET|DELETE …/permissions/{id}, GET … (the item), GET …/children. Also
-// GET /shares/{id}/permission and POST /shares/{id}/permission/grant.
+// Actions on any item address: POST …/createLink, POST …/invite, GET
+// …/permissions, GET|PATCH|DELETE …/permissions/{id}, POST
+// …/permissions/{id}/revokeGrants (beta only: under v1.0 the segment is
+// unknown, as Graph documents it only in beta), GET … (the item), GET
+// …/children. Also GET /shares/{id}/permission, POST
+// /shares/{id}/permission/grant, the beta listItem createLink POST
+// /sites/{s}/lists/{l}/items/{i}/createLink (answered as createLink), and
+// POST /$batch. Actions also go by their namespace-qualified names
+// (microsoft.graph.createLink, .invite, .grant, .revokeGrants).
 // Unknown routes are 404 invalidRequest ("Resource not found for the
 // segment …"); a known route with another method is 405 notAllowed with an
 // Allow header.
@@ -120,6 +138,44 @@
 // shareId is "s!{token}". Permission ids are GUID-shaped hashes of the
 // tenant id and a creation counter, so the same calls after New or Reset
 // give the same ids, tokens and URLs.
+//
+// Tenant settings (SeedTenant) change three answers silently, as
+// SharePoint's administrator settings do: MaxLinkExpiryDays clamps the
+// expiry of new anonymous links on business drives and libraries (none, or
+// one later than the limit, becomes midnight UTC that many days from today;
+// PATCH clamps too; seeded links are not touched), DefaultLinkScope is the
+// scope when the body has none (organization unless set to anonymous), and
+// LinkReuse "typeAndScope" returns the app's existing link of the same type
+// and scope with 200 whatever expiry or password is asked for (000's own
+// wording), so a link older, longer-lived or without the password a policy
+// asks for comes back as it is.
+//
+// # invite
+//
+// POST …/invite (driveitem-invite.md, v1.0 and beta) with recipients
+// (required), roles (required, read or write; the highest is kept),
+// requireSignIn (default true), sendInvitation (recorded only), message (≤
+// 2000 characters), expirationDateTime (RFC 3339, future), password
+// (OneDrive personal only: 400 elsewhere) and retainInheritedPermissions
+// (as for createLink); other properties are 400. The caller must be able to
+// share the item; no permission is made on the root of a personal drive
+// (400). Per recipient, in order (repeats once): a user of the tenant (on a
+// personal drive, a Microsoft account user) gets a user grant (grantedToV2
+// {user, siteUser}, grantedTo; no invitation; an existing grant is raised);
+// the drive's owner gets the owner permission; any other address gets an
+// invitation (invitation {email, signInRequired}, a link with its own URL,
+// grantedToIdentitiesV2), which with requireSignIn:false anyone holding its
+// URL can follow. expirationDateTime applies to invitations (and on
+// personal drives to user grants, where it is shown but not enforced);
+// password to invitations and grants on personal drives (hasPassword).
+// Recipients fail alone: an unknown alias or objectId (400
+// invalidRequest), or a new guest invited by an application ("New guests
+// can't be invited using app-only access"; an address already holding an
+// invitation in the tenant is an existing guest): the answer is then 207
+// with the failed recipients as entries {roles, invitation?, error: {code,
+// message, innererror?}} among the permissions, as the beta page's
+// "Partial success response" shows; when every recipient fails, the first
+// failure is the answer. Otherwise 200 {"value":[…]}.
 //
 // # Sharing URLs and /shares
 //
@@ -166,6 +222,49 @@
 // are 403 accessDenied; an inherited one is 400 invalidRequest (delete it
 // where it is set).
 //
+// PATCH …/permissions/{id} (permission-update.md) takes roles and/or
+// expirationDateTime, nothing else (400): roles on user grants and
+// invitations, expirationDateTime (null removes it) on anonymous links
+// only; organization and users links are not modifiable (the doc's
+// remarks), nor the roles of a link (400). Owner and site groups 403,
+// inherited 400, as for DELETE; on the root of a personal drive 400. It
+// answers 200 with the permission.
+//
+// ETags: every permission has one ("{GUID},n", n counting its changes:
+// PATCH, revokeGrants, grant recipients joining a link, a raised grant or
+// invitation), in the ETag header of GET, PATCH and revokeGrants answers;
+// bodies carry no @odata.etag (Graph's permission has no eTag property).
+// If-Match on GET, PATCH, DELETE and revokeGrants that matches none of its
+// tags ("*" matches all; W/ is ignored) is 412 preconditionFailed before
+// anything changes; If-None-Match on GET that matches is 304 without a
+// body.
+//
+// POST …/permissions/{id}/revokeGrants (beta) with grantees
+// (driveRecipient, non-empty) removes them from a users-scope link's
+// grantedToIdentitiesV2 (other permissions 400; "only available for sharing
+// links scoped to users") and answers 200 with the link. Recipients are
+// matched as grant resolves them.
+//
+// # JSON batching
+//
+// POST /v1.0/$batch and /beta/$batch (json-batching.md):
+// {"requests":[{id, method, url, headers?, body?, dependsOn?}]}. The whole
+// batch is 400 BadRequest, before any step runs, when it is not such an
+// object, has no requests or more than 20, has an id missing or twice
+// (ids compare case-insensitively), a method other than GET, POST, PATCH,
+// PUT, DELETE, a url that is absolute (a scheme or a host) or names $batch,
+// a body without a Content-Type header, or a dependsOn naming no other
+// request or making a cycle. Otherwise each step runs as if sent alone,
+// under the batch's version, with the batch's Authorization (the step's
+// own is ignored) and its own request-id: counted, faulted and answered by
+// the same code; its url may omit the leading "/" and carry a query
+// (ignored). A step runs after the steps it depends on; when one of them
+// answered 400 or more, it does not run and answers 424 failedDependency.
+// A body is the step's JSON, or a string holding base64 bytes. The answer
+// is 200 {"responses":[{id, status, headers, body?}]} in request order
+// (Graph promises no order; do not rely on it), headers being the step's
+// response headers (one value each).
+//
 // # Responses
 //
 // Every answer has a unique request-id header and client-request-id (echoed
@@ -188,21 +287,35 @@
 // sent, then close). Faults run before authentication and the handler, so
 // a faulted request changes no state; it is still counted.
 //
+// Batch steps meet faults as requests sent alone do (a Route of
+// "createLink" throttles createLink steps too) and answer them inside a
+// batch that stays 200: a throttled step is a 429 response with its
+// Retry-After header. Fault.InBatch limits a fault to steps, Fault.Step to
+// the steps of one id, and Fault.Every N to every Nth matching request or
+// step (Count 0 then means until cleared). drop and truncate have no
+// connection to break in a step: it answers 500.
+//
 // Every request except the control endpoint is counted under a route key,
 // METHOD + " " + name: "POST createLink", "POST grant", "GET permissions",
-// "GET permission", "DELETE permission", "GET sharesDriveItem" (an item read
+// "GET permission", "PATCH permission", "DELETE permission", "POST invite",
+// "POST revokeGrants", "POST batch" (the batch itself), "GET
+// sharesDriveItem" (an item read
 // straight through /shares/{id}/driveItem, /root or /items/{id}), "GET
 // sharesPermission", "GET item", "GET children", "GET drive", and
 // "<METHOD> unknown" for unknown routes; a wrong method on a known route
 // keeps the name ("GET createLink"). Sim.Requests returns the counts and
-// Sim.Total their sum.
+// Sim.Total their sum. A batch step that ran is counted under its own key
+// as well, and also in Sim.BatchSteps (same keys, steps only); steps of a
+// refused batch and steps failed by a dependency never ran and are not
+// counted. So Total() == 0 still means nothing reached Graph, and
+// Requests()["POST batch"] == Total() that only batches did.
 //
 // The control endpoint is not authenticated, counted or faulted:
 //
-//	POST   /_graphsim/faults    {"kind":"throttle","count":2,"retryAfter":"3","latency":"50ms","route":"POST createLink"} → 201 {"faults":[…]}
+//	POST   /_graphsim/faults    {"kind":"throttle","count":2,"retryAfter":"3","latency":"50ms","route":"POST createLink","inBatch":true,"step":"2","every":3} → 201 {"faults":[…]}
 //	GET    /_graphsim/faults    → {"faults":[…]} (count = remaining, 0 = until cleared)
 //	DELETE /_graphsim/faults    → 204
-//	GET    /_graphsim/requests  → {"total":N,"routes":{"POST createLink":N,…}}
+//	GET    /_graphsim/requests  → {"total":N,"routes":{"POST createLink":N,…},"batchSteps":{…}}
 //	POST   /_graphsim/reset     → 204 (state back to the seed, counters and faults cleared)
 //
 // # Seed JSON
@@ -212,13 +325,14 @@
 // SharePoint, "{DRIVEID}!{n}" from 101 on personal drives):
 //
 //	{
-//	  "tenant": {"id": "<tid>", "name": "contoso"},
+//	  "tenant": {"id": "<tid>", "name": "contoso",
+//	             "maxLinkExpiryDays": 30, "defaultLinkScope": "anonymous", "linkReuse": "typeAndScope"},  // optional
 //	  "users": [{"id": "<oid>", "upn": "alice@contoso.com", "displayName": "Alice Smith", "personal": false}],
 //	  "sites": [{"id": "contoso.sharepoint.com,<guid>,<guid>", "name": "marketing", "displayName": "Marketing",
 //	             "members": [{"user": "alice@contoso.com", "role": "write"}]}],   // owner | write | read
 //	  "groups": [{"id": "<gid>", "displayName": "Marketing Team", "site": "<site id>", "members": ["alice@contoso.com"],
 //	              "channels": [{"id": "19:…@thread.tacv2", "displayName": "General", "folder": "/General"}]}],
-//	  "drives": [{"id": "b!…", "driveType": "business", "owner": "alice@contoso.com",  // or documentLibrary + "site"
+//	  "drives": [{"id": "b!…", "driveType": "business", "owner": "alice@contoso.com",  // or documentLibrary + "site" (+ "listId")
 //	              "special": {"documents": "/Documents"},
 //	              "root": {"id": "01…", "children": [
 //	                {"id": "01…", "name": "Documents", "folder": true, "children": [
@@ -241,17 +355,29 @@
 // bob@contoso.com (Bob Jones) has /Notes.txt and /Designs/Logo.png. The
 // marketing site (DemoMarketingSiteID; alice and bob write) has a library
 // with /Shared/Brand.pdf and /General, the folder of the General channel of
-// the Marketing Team group (DemoMarketingGroupID). carol@outlook.com (Carol
+// the Marketing Team group (DemoMarketingGroupID); its list is
+// DemoMarketingListID, where Brand.pdf is item DemoBrandListItemID. carol@outlook.com (Carol
 // Lee) is a personal account with /Photos/Trip.jpg. The Demo* constants name
 // every id; Sim.ItemID and Sim.DriveID look up others. DemoToken and
-// DemoAppToken mint tokens for them.
+// DemoAppToken mint tokens for them. DemoPolicySeed is the same tenant with
+// the settings above (DemoPolicyMaxExpiryDays, anonymous default scope,
+// typeAndScope reuse) and two links of DemoAppID on Report.docx made before
+// any policy: DemoLegacyAnonymousLinkID (anonymous view, no expiry, no
+// password) and DemoLegacyEditLinkID (organization edit, expiring
+// DemoLegacyEditLinkExpiry).
 //
 // # Not emulated
 //
 // Token signatures, audiences and issuers; sending mail (sendNotification,
-// message, invitations are recorded only); redeeming passwords; tenant
-// sharing policies (default link kinds, expiry clamping, disabled anonymous
-// links); item creation, upload, rename, move, versions and check-out;
+// sendInvitation, message, invitations are recorded only, so invite's
+// notification failures of Graph's 207 example are not produced);
+// redeeming passwords; premium and non-premium OneDrive personal accounts
+// (every one takes invite's expirationDateTime); tenant sharing policies
+// beyond the three settings above (default link types, disabled anonymous
+// links, guest policies); Graph's exact messages for malformed batches
+// (the codes and statuses follow json-batching.md, the texts are
+// graphsim's); atomicity groups and batch-level authentication (a batch
+// without a token answers 200 with a 401 per step); item creation, upload, rename, move, versions and check-out;
 // query options ($select, $expand, $top) and paging; real throttling (only
 // injected faults); national clouds; Teams, activities and workbooks beyond
 // their use as item addresses.
