@@ -79,20 +79,34 @@ func TestRandomRequestsNeverPanic(t *testing.T) {
 		"s!Enope", "permission", "grant", "workbooks", "groups", DemoMarketingGroupID, "joinedGroups", "team", "channels",
 		url.PathEscape(DemoGeneralChannelID), "filesFolder", "sites", "marketing", "microsoft.graph.sharedDriveItem", "driveItem",
 		"activities", "listItem", "analytics", "itemActivityStats", "special", "documents", "bundles", "following", "users",
-		DemoAliceUPN, "beta", "v1.0", "%2F", "..", ":", "x:", "%00", "teams", "", "%C3%A9"}
+		DemoAliceUPN, "beta", "v1.0", "%2F", "..", ":", "x:", "%00", "teams", "", "%C3%A9",
+		"invite", "microsoft.graph.invite", "microsoft.graph.createLink", "revokeGrants", "lists", DemoMarketingListID, "2", "$batch",
+		DemoBrandID, "c1a5e0b2-7d4f-4e3a-9b8c-2f1e0d9c8b7a"}
 	bodies := []string{"", "{}", `{"type":"view"}`, `{"type":"edit","scope":"users","recipients":[{"email":"a@b.com"}]}`,
 		`{"recipients":[{"email":"bob@contoso.com"}],"roles":["read"]}`, `{"type":"embed","scope":"anonymous","expirationDateTime":"2099-01-01T00:00:00Z"}`,
-		`{"type":"createOnly","password":"x","retainInheritedPermissions":false}`, `null`, `[]`, `{"type":[]}`, "\xff", `{"recipients":[null]}`}
+		`{"type":"createOnly","password":"x","retainInheritedPermissions":false}`, `null`, `[]`, `{"type":[]}`, "\xff", `{"recipients":[null]}`,
+		`{"roles":["write"]}`, `{"expirationDateTime":null}`, `{"grantees":[{"email":"bob@contoso.com"}]}`,
+		`{"recipients":[{"alias":"nobody"},{"email":"x@y.com"}],"roles":["read"],"password":"p","requireSignIn":false}`,
+		`{"requests":[{"id":"1","method":"GET","url":"/me/drive"},{"id":"2","method":"POST","url":"/me/drive/root:/Documents/Report.docx:/createLink","headers":{"Content-Type":"application/json"},"body":{"type":"view"},"dependsOn":["1"]},{"id":"3","method":"PATCH","url":"me/drive/items/x/permissions/y","dependsOn":["2"]}]}`,
+		`{"requests":[{"id":"1","method":"POST","url":"/$batch"}]}`, `{"requests":[{"id":"1","method":"GET","url":"/me/drive","body":"AAAA","headers":{"content-type":"text/plain"}}]}`}
 	tokens := []string{DemoToken(DemoAliceUPN), DemoToken(DemoBobUPN), DemoToken(DemoCarolUPN), DemoAppToken(), "", "x.y.z"}
-	methods := []string{"GET", "POST", "DELETE", "PUT"}
+	methods := []string{"GET", "POST", "DELETE", "PUT", "PATCH"}
+	etags := []string{"", "*", `"x"`, `W/"x", "y"`, `"{`}
 	rng := rand.New(rand.NewSource(1))
-	for i := 0; i < 3000; i++ {
+	for i := 0; i < 5000; i++ {
 		n := 1 + rng.Intn(8)
 		parts := make([]string, n)
 		for j := range parts {
 			parts[j] = words[rng.Intn(len(words))]
 		}
 		target := "/" + strings.Join(parts, "/")
+		if i%2 == 0 {
+			// known routes, so that bodies and headers reach the handlers
+			target = []string{"/$batch", "/beta/$batch", "/me/drive/items/" + DemoReportID + "/invite",
+				"/me/drive/items/" + DemoBudgetID + "/permissions/c1a5e0b2-7d4f-4e3a-9b8c-2f1e0d9c8b7a",
+				"/beta/me/drive/items/" + DemoBudgetID + "/permissions/c1a5e0b2-7d4f-4e3a-9b8c-2f1e0d9c8b7a/revokeGrants",
+				"/sites/marketing/lists/Documents/items/2/createLink", "/me/drive/items/" + DemoTripID + "/invite"}[rng.Intn(7)]
+		}
 		u, err := url.Parse("http://graph.test" + target)
 		if err != nil {
 			continue
@@ -103,6 +117,9 @@ func TestRandomRequestsNeverPanic(t *testing.T) {
 		req.Body = httpBody(body)
 		if tok := tokens[rng.Intn(len(tokens))]; tok != "" {
 			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		if tag := etags[rng.Intn(len(etags))]; tag != "" {
+			req.Header.Set([]string{"If-Match", "If-None-Match"}[rng.Intn(2)], tag)
 		}
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
@@ -125,7 +142,8 @@ type readCloser struct{ *strings.Reader }
 func (readCloser) Close() error { return nil }
 
 func FuzzRoute(f *testing.F) {
-	for _, s := range []string{"/me/drive/root:/a:/createLink", "/shares/u!x/permission/grant", "/drives/a/items/b:/c", "/%zz", "//"} {
+	for _, s := range []string{"/me/drive/root:/a:/createLink", "/shares/u!x/permission/grant", "/drives/a/items/b:/c", "/%zz", "//",
+		"/$batch", "/beta/sites/s/lists/l/items/1/createLink", "/beta/me/drive/items/x/permissions/p/microsoft.graph.revokeGrants"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
