@@ -34,6 +34,9 @@ type Config struct {
 	MaxAttempts int
 	// MaxBody bounds a request body, decoded; past it the answer is 413.
 	MaxBody int
+	// CORSOrigins are the browser origins (scheme://host[:port]) whose
+	// pages may call the function; none: no CORS headers at all.
+	CORSOrigins []string
 }
 
 // Defaults.
@@ -56,6 +59,7 @@ const (
 	EnvRequestTimeout = "SHARELINK_REQUEST_TIMEOUT"
 	EnvMaxAttempts    = "SHARELINK_MAX_ATTEMPTS"
 	EnvMaxBody        = "SHARELINK_MAX_BODY_BYTES"
+	EnvCORSOrigins    = "SHARELINK_CORS_ORIGINS"
 )
 
 // DefaultConfig is the configuration with nothing set.
@@ -167,6 +171,13 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 			}
 			*n.dst = i
 		}
+	}
+	if v := getenv(EnvCORSOrigins); v != "" {
+		o, err := parseCORSOrigins(v)
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", EnvCORSOrigins, err)
+		}
+		c.CORSOrigins = o
 	}
 	return c, nil
 }

@@ -13,10 +13,11 @@
 // Files, one concept each:
 //   - config.go: the environment, read once at start; bad config refuses to start
 //   - handler.go: one request, from event to response
-//   - request.go: reading the event (headers, body, query)
+//   - request.go: reading the event (headers, body: base64, Content-Encoding, media type)
+//   - transport.go: what is answered before the route: unread bodies, CORS
 //   - upstream.go: the HTTP exchange with Graph
 //   - retry.go: which answers are sent again, and when
 //   - respond.go: shaping responses through core
 //   - log.go: the one JSON line per request, and what may go in it
-//   - http.go: the same handler behind net/http, for lambda/cmd/local
+//   - http.go: the same handler behind net/http, and that server's limits, for lambda/cmd/local
 package lambda

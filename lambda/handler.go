@@ -114,6 +114,7 @@ type exchange struct {
 	errTarget       string
 	adjusted        []core.Adjustment
 	gaveUp          string // why a retryable answer was not retried
+	origin          string // the caller's Origin, when SHARELINK_CORS_ORIGINS lists it
 }
 
 // serve is Handle without the log line.
@@ -123,6 +124,9 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	x.clientRequestID = in.clientRequestID
 	if x.clientRequestID == "" {
 		x.clientRequestID = h.newID()
+	}
+	if resp, done := h.transport(ctx, &in, x); done { // transport.go: body read errors, CORS
+		return resp
 	}
 	route, err := core.ParseRouteVersion(in.method, in.path, h.cfg.DefaultVersion)
 	if err != nil {

@@ -72,16 +72,21 @@ func (h *Handler) fail(x *exchange, e *core.Error) events.APIGatewayV2HTTPRespon
 
 // reply writes status, body and the headers every response carries:
 // request-id (Graph's, or ours when nothing went upstream),
-// client-request-id, and sharelink-adjusted when the policy changed the
+// client-request-id, X-Content-Type-Options: nosniff, the CORS headers
+// for a listed origin, and sharelink-adjusted when the policy changed the
 // request.
 func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV2HTTPResponse {
 	if x.requestID == "" {
 		x.requestID = h.newID()
 	}
-	hd := make(map[string]string, 6)
+	hd := make(map[string]string, 10)
 	hd["request-id"] = x.requestID
 	hd["client-request-id"] = x.clientRequestID
 	hd["cache-control"] = "no-store"
+	hd["x-content-type-options"] = "nosniff"
+	if x.origin != "" {
+		setCORS(hd, x.origin)
+	}
 	if body != nil {
 		hd["content-type"] = "application/json"
 	}

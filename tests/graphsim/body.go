@@ -1,9 +1,13 @@
 package graphsim
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/mail"
@@ -14,19 +18,94 @@ import (
 // maxBody bounds request bodies; larger ones get 413.
 const maxBody = 1 << 20
 
-// readBody reads at most maxBody bytes.
+// readBody reads the request body, undoing its Content-Encoding as Graph
+// does (the Graph SDKs gzip request bodies by default): gzip, deflate
+// (RFC 9110: a zlib stream) or identity. At most maxBody bytes are read
+// off the wire and at most maxBody bytes decoded; past either, 413.
 func readBody(r *http.Request) ([]byte, *graphError) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
+	wire := &boundedReader{r: r.Body, left: maxBody}
+	var src io.Reader = wire
+	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
+	if len(r.Header.Values("Content-Encoding")) > 1 {
+		enc = "several"
+	}
+	switch enc {
+	case "", "identity":
+	case "gzip", "x-gzip", "deflate":
+		peek := bufio.NewReader(wire)
+		if _, err := peek.Peek(1); err == io.EOF {
+			return nil, nil // nothing sent: nothing to decode
+		}
+		var dec io.ReadCloser
+		var err error
+		if enc == "deflate" {
+			dec, err = zlib.NewReader(peek)
+		} else {
+			dec, err = gzip.NewReader(peek)
+		}
+		if err != nil {
+			if wire.over {
+				return nil, errTooLarge()
+			}
+			return nil, errInvalid("The request body is not valid %s data.", enc)
+		}
+		defer dec.Close()
+		src = dec
+	default:
+		return nil, &graphError{status: http.StatusUnsupportedMediaType, code: "unsupportedMediaType",
+			msg: fmt.Sprintf("The Content-Encoding '%s' is not supported.", sanitizeHeader(enc))}
+	}
+	var out bytes.Buffer
+	_, err := io.Copy(&out, io.LimitReader(src, maxBody+1))
+	switch {
+	case wire.over || out.Len() > maxBody:
+		return nil, errTooLarge()
+	case err != nil && enc != "" && enc != "identity" && !wire.failed:
+		return nil, errInvalid("The request body is not valid %s data.", enc)
+	case err != nil:
 		return nil, errInvalid("The request body could not be read.")
 	}
-	if len(b) > maxBody {
-		return nil, &graphError{status: http.StatusRequestEntityTooLarge, code: "invalidRequest", msg: "The request body is larger than 1 MiB."}
+	return out.Bytes(), nil
+}
+
+func errTooLarge() *graphError {
+	return &graphError{status: http.StatusRequestEntityTooLarge, code: "invalidRequest", msg: "The request body is larger than 1 MiB."}
+}
+
+// boundedReader reads at most left bytes of r and notes when r had more
+// (over) or failed (failed: the connection, not the data).
+type boundedReader struct {
+	r      io.Reader
+	left   int
+	over   bool
+	failed bool
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		var one [1]byte
+		n, err := b.r.Read(one[:])
+		if n > 0 {
+			b.over = true
+			return 0, errors.New("body over the bound")
+		}
+		if err != nil && err != io.EOF {
+			b.failed = true
+		}
+		return 0, err
 	}
-	return b, nil
+	if len(p) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= n
+	if err != nil && err != io.EOF {
+		b.failed = true
+	}
+	return n, err
 }
 
 // object is a JSON object body, member by member.

@@ -286,7 +286,7 @@ func (rc *reqCtx) reply(rep reply) {
 	h.Set("Content-Type", "application/json")
 	h.Set("OData-Version", "4.0")
 	rc.w.WriteHeader(rep.status)
-	_, _ = rc.w.Write(buf.Bytes())
+	_, _ = rc.w.Write(buf.Bytes()) // a failed write is the client gone: no one is left to answer
 }
 
 func (rc *reqCtx) fail(e *graphError) {
@@ -349,7 +349,10 @@ func Serve(h http.Handler, addr string) (string, func() error, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("graphsim: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	// Reads are bounded as Graph's front door bounds them; writes are not,
+	// since latency faults hold an answer back on purpose.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 60 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	go func() { _ = srv.Serve(ln) }()
 	var once sync.Once
 	var cerr error

@@ -7,9 +7,12 @@ package hostile_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,9 +41,9 @@ type entry struct {
 	Body    *string            `json:"body"`
 	// BodyHex is a body that JSON text cannot hold (invalid UTF-8).
 	BodyHex string `json:"bodyHex"`
-	// Gen makes a value too big to keep literally; it replaces {{gen}}
-	// in the path, the body (the whole body when Body is absent) and the
-	// header values.
+	// Gen makes a value too big to keep literally (or compressed: the
+	// gzip and zlib generators); it replaces {{gen}} in the path, the
+	// body (the whole body when Body is absent) and the header values.
 	Gen  *generator `json:"gen"`
 	Want want       `json:"want"`
 	// Plugin says how the same input reaches the plugin: "route"
@@ -92,6 +95,25 @@ func (g *generator) make() (string, error) {
 			return "", fmt.Errorf("unitHex: %v", err)
 		}
 		g.Unit = string(u)
+	}
+	switch g.Name {
+	case "gzip", "zlib":
+		// The bytes of Prefix + Unit×Count + Suffix, compressed: a bomb
+		// (10 MB of one byte is 10 KB of gzip) or a small body, sent
+		// with the Content-Encoding the entry gives.
+		if len(g.Unit)*g.Count > maxGen {
+			return "", fmt.Errorf("%s: %d bytes is over the bound", g.Name, len(g.Unit)*g.Count)
+		}
+		var z bytes.Buffer
+		var w io.WriteCloser = gzip.NewWriter(&z)
+		if g.Name == "zlib" {
+			w = zlib.NewWriter(&z)
+		}
+		_, _ = io.WriteString(w, g.Prefix+strings.Repeat(g.Unit, g.Count)+g.Suffix) // writes to memory do not fail
+		if err := w.Close(); err != nil {
+			return "", err
+		}
+		return z.String(), nil
 	}
 	var b strings.Builder
 	b.WriteString(g.Prefix)

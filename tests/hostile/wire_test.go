@@ -35,11 +35,28 @@ type server struct {
 // JSON form; nil: none), in front of a fresh graphsim.
 func startServerWith(t testing.TB, policy []byte) *server {
 	t.Helper()
+	return startServerLimits(t, policy, func(l *lambda.ServerLimits) {
+		// The corpus sends headers up to 512 KB to see the handler's own
+		// bounds answer (a 200 KB token is its 401); the local server's
+		// header bound, net/http's 431 before the handler, is tested in
+		// transport_test.go.
+		l.MaxHeaderBytes = 1 << 20
+	})
+}
+
+// listedOrigin is the one origin the servers allow for CORS.
+const listedOrigin = "https://app.contoso.com"
+
+// startServerLimits is startServerWith with the server limits of
+// lambda/cmd/local changed by limits (tests of timeouts make them short).
+func startServerLimits(t testing.TB, policy []byte, limits func(*lambda.ServerLimits)) *server {
+	t.Helper()
 	sim, base := graphsimtest.Serve(t)
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second
 	cfg.RequestTimeout = 10 * time.Second
+	cfg.CORSOrigins = []string{listedOrigin}
 	if len(policy) > 0 {
 		p, err := core.ParsePolicy(policy)
 		if err != nil {
@@ -56,8 +73,14 @@ func startServerWith(t testing.TB, policy []byte) *server {
 		t.Fatal(err)
 	}
 	// The server of lambda/cmd/local: the handler as is, no mux (a mux
-	// would clean paths and redirect before the handler saw them).
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(s.errlog, "", 0)}
+	// would clean paths and redirect before the handler saw them), with
+	// its limits.
+	l := lambda.DefaultServerLimits(cfg)
+	if limits != nil {
+		limits(&l)
+	}
+	srv := lambda.NewServer(h, l)
+	srv.ErrorLog = log.New(s.errlog, "", 0)
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	s.addr = ln.Addr().String()
@@ -228,6 +251,23 @@ func checkRefusal(e *entry, a *answer) string {
 	for k := range a.header {
 		if strings.HasPrefix(strings.ToLower(k), "x-injected") {
 			probs = append(probs, "injected response header "+k)
+		}
+	}
+	if v := a.header.Get("X-Content-Type-Options"); v != "nosniff" {
+		probs = append(probs, fmt.Sprintf("X-Content-Type-Options %q, want nosniff", v))
+	}
+	// CORS: only the listed origin, sent exactly, is ever named back, and
+	// a refusal is never a preflight's answer.
+	origin := ""
+	if o := e.Headers["Origin"]; o != nil {
+		origin = *o
+	}
+	if v := a.header.Get("Access-Control-Allow-Origin"); v != "" && (v != listedOrigin || origin != listedOrigin) {
+		probs = append(probs, fmt.Sprintf("Access-Control-Allow-Origin %q to Origin %q", v, origin))
+	}
+	for _, k := range []string{"Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Max-Age"} {
+		if v := a.header.Get(k); v != "" {
+			probs = append(probs, fmt.Sprintf("%s %q on a refusal", k, v))
 		}
 	}
 	if len(probs) == 0 {

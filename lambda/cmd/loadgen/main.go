@@ -74,7 +74,7 @@ func load() error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := sharelink.NewServer(h, sharelink.DefaultServerLimits(cfg)) // lambda/cmd/local's server
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	slURL := "http://" + ln.Addr().String()

@@ -41,12 +41,20 @@ func main() {
 	}
 }
 
+// option changes the server's limits (lambda.DefaultServerLimits): tests
+// set small timeouts instead of waiting for the real ones.
+type option func(*sharelink.ServerLimits)
+
 // run serves until ctx ends, then shuts down: in-flight requests finish
 // (5 s at most), graphsim closes.
-func run(ctx context.Context, getenv func(string) string, out, logs io.Writer) error {
+func run(ctx context.Context, getenv func(string) string, out, logs io.Writer, opts ...option) error {
 	cfg, err := sharelink.LoadConfig(getenv, os.ReadFile)
 	if err != nil {
 		return fmt.Errorf("refusing to start: %w", err)
+	}
+	limits := sharelink.DefaultServerLimits(cfg)
+	for _, o := range opts {
+		o(&limits)
 	}
 	port := getenv("PORT")
 	if port == "" {
@@ -69,7 +77,7 @@ func run(ctx context.Context, getenv func(string) string, out, logs io.Writer) e
 		return err
 	}
 	h := sharelink.New(cfg, sharelink.WithLogger(sharelink.NewLogger(logs)))
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := sharelink.NewServer(h, limits)
 	scheme, certFile := "http", ""
 	if dir := getenv("LOCAL_TLS"); dir != "" {
 		conf, path, err := selfSigned(dir)
