@@ -1,0 +1,186 @@
+package peers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
+	msgraphsdk "github.com/microsoftgraph/msgraph-sdk-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/drives"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+	"github.com/sharelink/sharelink/lambda"
+	"github.com/sharelink/sharelink/tests/graphsim"
+)
+
+// tokenProvider hands the SDK graphsim's demo token, the way an
+// application's credential would hand it Entra ID's.
+type tokenProvider struct{ token string }
+
+func (p tokenProvider) GetAuthorizationToken(context.Context, *url.URL, map[string]interface{}) (string, error) {
+	return p.token, nil
+}
+
+func (tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator {
+	v, _ := absauth.NewAllowedHostsValidatorErrorCheck([]string{"127.0.0.1"})
+	return v
+}
+
+// seen records what reached sharelink, to show the SDK's defaults were in
+// force (a gzip body) and nothing fell back to an uncompressed retry.
+type seen struct {
+	mu        sync.Mutex
+	encodings []string
+	statuses  []int
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(s int) { r.status = s; r.ResponseWriter.WriteHeader(s) }
+
+// sdkAgainstSharelink starts graphsim, sharelink's handler in front of it,
+// and Microsoft's Go SDK with its default middleware (compression,
+// retries, redirects, telemetry) pointed at sharelink.
+func sdkAgainstSharelink(t *testing.T) (*msgraphsdk.GraphServiceClient, *seen) {
+	t.Helper()
+	sim := graphsim.New(graphsim.DemoSeed())
+	simURL, closeSim, err := graphsim.Serve(sim, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = closeSim() })
+	cfg, err := lambda.LoadConfig(func(k string) string {
+		if k == lambda.EnvGraphBaseURL {
+			return simURL
+		}
+		return ""
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := lambda.New(cfg, lambda.WithLogger(lambda.NewLogger(testWriter{t})))
+	s := &seen{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w, status: 200}
+		h.ServeHTTP(rec, r)
+		s.mu.Lock()
+		s.encodings = append(s.encodings, r.Header.Get("Content-Encoding"))
+		s.statuses = append(s.statuses, rec.status)
+		s.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+
+	adapter, err := msgraphsdk.NewGraphRequestAdapter(absauth.NewBaseBearerTokenAuthenticationProvider(
+		tokenProvider{graphsim.DemoToken(graphsim.DemoAliceUPN)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter.SetBaseUrl(srv.URL + "/v1.0")
+	return msgraphsdk.NewGraphServiceClient(adapter), s
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) { w.t.Log(string(b)); return len(b), nil }
+
+// TestGoSDKDefaultsThroughSharelink: Microsoft's Go SDK, configured as an
+// application configures it (only its base URL changed), creates a link,
+// lists and deletes it through sharelink. Its default pipeline gzips
+// request bodies; sharelink must read them, not refuse them.
+func TestGoSDKDefaultsThroughSharelink(t *testing.T) {
+	client, s := sdkAgainstSharelink(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	item := client.Drives().ByDriveId(graphsim.DemoAliceDriveID).Items().ByDriveItemId(graphsim.DemoReportID)
+
+	typ, scope := "view", "organization"
+	body := drives.NewItemItemsItemCreateLinkPostRequestBody()
+	body.SetTypeEscaped(&typ)
+	body.SetScope(&scope)
+	perm, err := item.CreateLink().Post(ctx, body, nil)
+	if err != nil {
+		t.Fatalf("createLink through sharelink: %v", describe(err))
+	}
+	if perm.GetId() == nil || perm.GetLink() == nil || perm.GetLink().GetWebUrl() == nil {
+		t.Fatalf("createLink answered a permission without id or link: %+v", perm)
+	}
+	if got := *perm.GetLink().GetScope(); got != "organization" {
+		t.Errorf("link scope %q, want organization", got)
+	}
+	s.mu.Lock()
+	if len(s.encodings) == 0 || s.encodings[0] != "gzip" || s.statuses[0] != http.StatusCreated {
+		t.Errorf("the SDK's first request: Content-Encoding %q, answered %d; want a gzip body answered 201 (encodings %q, statuses %v)",
+			first(s.encodings), firstInt(s.statuses), s.encodings, s.statuses)
+	}
+	s.mu.Unlock()
+
+	list, err := item.Permissions().Get(ctx, nil)
+	if err != nil {
+		t.Fatalf("list permissions: %v", describe(err))
+	}
+	found := false
+	for _, p := range list.GetValue() {
+		found = found || (p.GetId() != nil && *p.GetId() == *perm.GetId())
+	}
+	if !found {
+		t.Fatalf("the new link %s is not in the item's permissions", *perm.GetId())
+	}
+	if err := item.Permissions().ByPermissionId(*perm.GetId()).Delete(ctx, nil); err != nil {
+		t.Fatalf("delete permission: %v", describe(err))
+	}
+	if _, err := item.Permissions().ByPermissionId(*perm.GetId()).Get(ctx, nil); err == nil {
+		t.Fatalf("the deleted permission is still there")
+	}
+
+	// An invalid request is refused by sharelink with a Graph error the
+	// SDK parses into its ODataError, naming the property.
+	bad := "embedded"
+	body.SetTypeEscaped(&bad)
+	_, err = item.CreateLink().Post(ctx, body, nil)
+	oe, ok := err.(*odataerrors.ODataError)
+	if !ok || oe.GetErrorEscaped() == nil || oe.GetErrorEscaped().GetCode() == nil {
+		t.Fatalf("an invalid type: want an ODataError, got %T %v", err, err)
+	}
+	if code := *oe.GetErrorEscaped().GetCode(); code != "invalidRequest" || oe.ResponseStatusCode != 400 {
+		t.Errorf("an invalid type: %d %s, want 400 invalidRequest", oe.ResponseStatusCode, code)
+	}
+	if tg := oe.GetErrorEscaped().GetTarget(); tg == nil || *tg != "type" {
+		t.Errorf("an invalid type: target %v, want type", tg)
+	}
+}
+
+func describe(err error) string {
+	if oe, ok := err.(*odataerrors.ODataError); ok && oe.GetErrorEscaped() != nil {
+		m := oe.GetErrorEscaped()
+		s := oe.Error()
+		if m.GetCode() != nil {
+			s += " code=" + *m.GetCode()
+		}
+		if m.GetMessage() != nil {
+			s += " message=" + *m.GetMessage()
+		}
+		return s
+	}
+	return err.Error()
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func firstInt(s []int) int {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[0]
+}
