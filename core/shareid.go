@@ -102,13 +102,6 @@ func hasHTTPScheme(s string) bool {
 	return ok && rest != "" && rest[0] != '/'
 }
 
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		return s[len(prefix):], true
-	}
-	return s, false
-}
-
 // NormalizeShareID turns whatever a caller put in a share-id slot into the
 // id Graph expects:
 //   - an http(s) URL is encoded;

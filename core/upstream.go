@@ -79,9 +79,9 @@ func ParseUpstreamError(status int, retryAfter string, body []byte, now time.Tim
 	case 504:
 		u.Retryable = true
 	}
-	u.Throttled = u.Throttled || strings.EqualFold(u.Code, "throttledRequest")
+	u.Throttled = u.Throttled || equalFoldASCII(u.Code, "throttledRequest")
 	for _, c := range u.InnerCodes {
-		u.Throttled = u.Throttled || strings.EqualFold(c, "throttledRequest")
+		u.Throttled = u.Throttled || equalFoldASCII(c, "throttledRequest")
 	}
 	return u
 }
@@ -141,7 +141,7 @@ func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]
 	for it := ix.Members(obj); it.Next(ix); {
 		k, v := it.Text, it.Val
 		for i, n := range names {
-			if string(k) == n || fold && bytes.EqualFold(k, []byte(n)) {
+			if string(k) == n || fold && equalFoldASCII(k, n) {
 				if out[i] != nil {
 					return false
 				}
