@@ -2,7 +2,7 @@ package core
 
 // Letter case in core is ASCII's alone. strings.EqualFold and friends fold
 // by Unicode's rules, under which 'ſ' (U+017F) matches 's' and the Kelvin
-// sign 'K' (U+212A) matches 'k': "ſhares" would then be a route keyword and
+// sign 'K' (U+212A) matches 'k': "ſhares" would then be a route keyword and
 // "eve@contoſo.com" an address at contoso.com, while Graph and DNS see
 // other text. Every case-insensitive comparison of caller or upstream text
 // goes through these functions.
