@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"testing"
 	"time"
 )
@@ -70,4 +71,21 @@ func FuzzDateTime(f *testing.F) {
 			t.Fatalf("%q: %v written as %s, read back %v, %v", s, got, appendUTC(nil, got), back, perr)
 		}
 	})
+}
+
+// A clamp from a clock near the end of year 9999 stays inside it.
+func TestClampStaysInFourDigitYears(t *testing.T) {
+	p, err := ParsePolicy([]byte(`{"maxExpiryDays":30,"expiryAction":"clamp","anonymous":{"requireExpiry":true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := ParseRoute("POST", "/me/drive/items/1/createLink")
+	now := time.Date(9999, 12, 20, 0, 0, 0, 0, time.UTC)
+	req, err := BuildCreateLink(&r, []byte(`{"type":"view","scope":"anonymous"}`), &Context{Now: now, Policy: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"expirationDateTime":"9999-12-31T23:59:59Z"`; !bytes.Contains(req.Body, []byte(want)) {
+		t.Errorf("body %s, want %s", req.Body, want)
+	}
 }

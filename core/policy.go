@@ -24,6 +24,11 @@ import (
 //	  "maxRecipients": 10
 //	}
 //
+// Recipient domains are ASCII names (an internationalised domain in its
+// xn-- form), compared without ASCII case; a recipient whose domain holds
+// any other character is refused as an address (400) before the policy
+// compares it.
+//
 // A violation is a 403 accessDenied whose target names the rule, e.g.
 // "policy.allowedTypes". Graph clamps an expiry past the tenant's maximum
 // silently; with "expiryAction": "clamp" sharelink clamps too, and reports
@@ -227,6 +232,9 @@ func (p *Policy) checkCreateLink(c *CreateLink, now time.Time) ([]Adjustment, *E
 	var adj []Adjustment
 	if p.MaxExpiry > 0 {
 		limit := now.Add(p.MaxExpiry).UTC().Truncate(time.Second)
+		if last := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC); limit.After(last) {
+			limit = last // the latest expiry four year digits write (see parseDateTime)
+		}
 		needs := c.Scope == ScopeAnonymous && p.AnonymousRequireExpiry
 		switch {
 		case c.Expiration.After(limit) && !p.ClampExpiry:
