@@ -62,8 +62,16 @@ func parseDateTime(s, prop string) (time.Time, *Error) {
 	default:
 		return bad()
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
-	return t.Add(-time.Duration(offset) * time.Second), nil
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC).Add(-time.Duration(offset) * time.Second)
+	// The bound is on the UTC form, the one sent upstream in four year
+	// digits: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. An offset can
+	// carry a date written inside it out of it (9999-12-31T23:59:59-23:59
+	// is in year 10000, 0001-01-01T00:00:00+00:01 in year 0), which four
+	// digits would write as another date.
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}, invalid(prop, "'"+prop+"' in UTC must lie in the years 0001 to 9999")
+	}
+	return t, nil
 }
 
 func daysIn(year, month int) int {

@@ -24,6 +24,11 @@ import (
 //	  "maxRecipients": 10
 //	}
 //
+// Recipient domains are ASCII names (an internationalised domain in its
+// xn-- form), compared without ASCII case; a recipient whose domain holds
+// any other character is refused as an address (400) before the policy
+// compares it.
+//
 // A violation is a 403 accessDenied whose target names the rule, e.g.
 // "policy.allowedTypes". Graph clamps an expiry past the tenant's maximum
 // silently; with "expiryAction": "clamp" sharelink clamps too, and reports
@@ -36,7 +41,7 @@ type Policy struct {
 	ClampExpiry              bool          // past MaxExpiry: clamp instead of reject
 	AnonymousRequirePassword bool
 	AnonymousRequireExpiry   bool
-	AllowedRecipientDomains  []string // lower case; "*.example.com" admits subdomains
+	AllowedRecipientDomains  []string // as domainKey writes them (lower-case ASCII, A-labels); "*.example.com" admits subdomains
 	MaxRecipients            int      // 0: core's own bound
 }
 
@@ -93,11 +98,15 @@ func parsePolicy(b []byte) (*Policy, *Error) {
 			err = p.parseAnonymous(v)
 		case "allowedRecipientDomains":
 			err = eachString(v, t, func(s string) *Error {
-				d := strings.ToLower(s)
-				if !validEmail("x@" + strings.TrimPrefix(d, "*.")) {
-					return invalid(t, "'"+segmentForMessage(s)+"' is not a domain name")
+				sub, wild := strings.CutPrefix(s, "*.")
+				key, problem := domainKey(sub)
+				if problem != "" {
+					return invalid(t, "'"+segmentForMessage(s)+"' is not a domain name: "+strings.TrimPrefix(problem, "its domain "))
 				}
-				p.AllowedRecipientDomains = append(p.AllowedRecipientDomains, d)
+				if wild {
+					key = "*." + key
+				}
+				p.AllowedRecipientDomains = append(p.AllowedRecipientDomains, key)
 				return nil
 			})
 		case "maxRecipients":
@@ -223,6 +232,9 @@ func (p *Policy) checkCreateLink(c *CreateLink, now time.Time) ([]Adjustment, *E
 	var adj []Adjustment
 	if p.MaxExpiry > 0 {
 		limit := now.Add(p.MaxExpiry).UTC().Truncate(time.Second)
+		if last := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC); limit.After(last) {
+			limit = last // the latest expiry four year digits write (see parseDateTime)
+		}
 		needs := c.Scope == ScopeAnonymous && p.AnonymousRequireExpiry
 		switch {
 		case c.Expiration.After(limit) && !p.ClampExpiry:
@@ -277,15 +289,21 @@ func (p *Policy) checkRecipients(rs []Recipient) *Error {
 	return nil
 }
 
+// domainAllowed compares a recipient's domain with the list in the one
+// form domainKey gives both: a domain without one is never allowed.
 func (p *Policy) domainAllowed(domain string) bool {
+	key, problem := domainKey(domain)
+	if problem != "" {
+		return false
+	}
 	for _, d := range p.AllowedRecipientDomains {
 		if sub, ok := strings.CutPrefix(d, "*."); ok {
-			if len(domain) > len(sub)+1 && strings.EqualFold(domain[len(domain)-len(sub):], sub) && domain[len(domain)-len(sub)-1] == '.' {
+			if len(key) > len(sub)+1 && strings.HasSuffix(key, sub) && key[len(key)-len(sub)-1] == '.' {
 				return true
 			}
 			continue
 		}
-		if strings.EqualFold(domain, d) {
+		if key == d {
 			return true
 		}
 	}

@@ -33,7 +33,7 @@ func ParseQuery(a Action, raw string) (string, error) {
 		if !strings.HasPrefix(key, "$") {
 			continue
 		}
-		if !strings.EqualFold(key, "$select") {
+		if !equalFoldASCII(key, "$select") {
 			name := optionName(key)
 			return "", invalid(name, "sharelink forwards only $select, on reads; '"+name+"' is not supported")
 		}

@@ -3,7 +3,6 @@ package core
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sharelink/sharelink/internal/jsontext"
 	"github.com/tidwall/gjson"
@@ -60,7 +59,7 @@ func parseRecipients(v gjson.Result, prop string, seen []string) ([]Recipient, *
 }
 
 func (r Recipient) sameAs(o Recipient) bool {
-	return strings.EqualFold(r.Email, o.Email) && r.Alias == o.Alias && strings.EqualFold(r.ObjectID, o.ObjectID)
+	return equalFoldASCII(r.Email, o.Email) && r.Alias == o.Alias && equalFoldASCII(r.ObjectID, o.ObjectID)
 }
 
 func parseRecipient(e gjson.Result, at string, seen []string) (Recipient, *Error) {
@@ -112,8 +111,8 @@ func parseRecipient(e gjson.Result, at string, seen []string) (Recipient, *Error
 	}
 	switch {
 	case r.Email != "":
-		if !validEmail(r.Email) {
-			return r, invalid(at+".email", "'email' is not a valid email address")
+		if why := emailProblem(r.Email); why != "" {
+			return r, invalid(at+".email", "'email' is not a valid email address: "+why)
 		}
 	case r.ObjectID != "":
 		if !validGUID(r.ObjectID) {
@@ -129,43 +128,29 @@ func parseRecipient(e gjson.Result, at string, seen []string) (Recipient, *Error
 	return r, nil
 }
 
-// validEmail checks the shape Graph needs: local@domain, one '@', a dotted
-// domain of letters, digits and hyphens (or IDN UTF-8), no spaces.
-func validEmail(s string) bool {
+// emailProblem says what keeps s from being an address Graph can take —
+// local@domain, one '@', no spaces or control characters, a domain that
+// domainKey reads — or "" when nothing does.
+func emailProblem(s string) string {
 	if len(s) > maxEmail {
-		return false
+		return "it is longer than 254 bytes"
 	}
 	at := strings.IndexByte(s, '@')
 	if at <= 0 || at > 64 || strings.IndexByte(s[at+1:], '@') >= 0 {
-		return false
+		return "it needs one '@' after a local part of 1 to 64 bytes"
 	}
-	local, domain := s[:at], s[at+1:]
+	local := s[:at]
 	for i := 0; i < len(local); i++ {
 		c := local[i]
 		if c <= ' ' || c == 0x7f || strings.IndexByte("\"(),:;<>[\\]", c) >= 0 {
-			return false
+			return "its local part holds a space, a control character or one of \"(),:;<>[\\]"
 		}
 	}
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
-		return false
+		return "its local part starts or ends with '.' or has '..'"
 	}
-	labels := 0
-	for _, label := range strings.Split(domain, ".") {
-		labels++
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c >= 0x80 && c != utf8.RuneError && !isSpaceRune(c)) {
-				return false
-			}
-		}
-	}
-	return labels >= 2
-}
-
-func isSpaceRune(r rune) bool {
-	return r == 0x85 || r == 0xa0 || r == 0x1680 || r >= 0x2000 && r <= 0x200b || r == 0x2028 || r == 0x2029 || r == 0x202f || r == 0x205f || r == 0x3000 || r == 0xfeff
+	_, problem := domainKey(s[at+1:])
+	return problem
 }
 
 func validGUID(s string) bool {

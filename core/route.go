@@ -130,9 +130,9 @@ func (p *routeParser) parse(method, path string) *Error {
 	}
 	if p.n > 0 {
 		switch s := p.segs[0].raw; {
-		case strings.EqualFold(s, "v1.0"):
+		case equalFoldASCII(s, "v1.0"):
 			p.r.Version, p.i = V1, 1
-		case strings.EqualFold(s, "beta"):
+		case equalFoldASCII(s, "beta"):
 			p.r.Version, p.i = Beta, 1
 		}
 	}
@@ -161,7 +161,7 @@ func stripHost(path string) (string, *Error) {
 	}
 	host, tail, _ := strings.Cut(rest, "/")
 	for _, h := range graphHosts {
-		if strings.EqualFold(host, h) {
+		if equalFoldASCII(host, h) {
 			return "/" + tail, nil
 		}
 	}
@@ -179,7 +179,7 @@ func (p *routeParser) split(s string) *Error {
 		if p.n == maxSegments {
 			return invalid("path", "the path has more segments than any Graph sharing route")
 		}
-		if len(s) >= 5 && strings.EqualFold(s[:5], "root:") {
+		if len(s) >= 5 && equalFoldASCII(s[:5], "root:") {
 			p.segs[p.n] = segment{raw: "root"}
 			p.n++
 			s = s[5:]
@@ -219,7 +219,7 @@ func (p *routeParser) split(s string) *Error {
 }
 
 func (p *routeParser) lit(i int, word string) bool {
-	return i < p.n && !p.segs[i].path && strings.EqualFold(p.segs[i].raw, word)
+	return i < p.n && !p.segs[i].path && equalFoldASCII(p.segs[i].raw, word)
 }
 
 func (p *routeParser) peek(word string) bool { return p.lit(p.i, word) }
@@ -287,7 +287,7 @@ func (p *routeParser) item() *Error {
 		return p.driveItem()
 	case p.accept("users"), p.accept("groups"), p.accept("sites"):
 		name := p.segs[p.i-1].raw
-		if err := p.id(strings.ToLower(name[:len(name)-1]) + "-id"); err != nil {
+		if err := p.id(toLowerASCII(name[:len(name)-1]) + "-id"); err != nil {
 			return err
 		}
 		if err := p.expect("drive"); err != nil {

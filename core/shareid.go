@@ -52,6 +52,12 @@ func DecodeSharingURL(id string) (string, error) {
 	if len(id) > maxShareID {
 		return "", invalid(target, "the share id is longer than sharelink accepts")
 	}
+	// Go's decoder skips '\r' and '\n' wherever they are: the alphabet is
+	// checked first, or an id holding them would pass and go upstream
+	// with them.
+	if !allBase64URL(id[2:]) {
+		return "", invalid(target, "the share id is not unpadded base64url after 'u!'")
+	}
 	b, err := base64.RawURLEncoding.DecodeString(id[2:])
 	if err != nil {
 		return "", invalid(target, "the share id is not unpadded base64url after 'u!'")
@@ -74,7 +80,9 @@ func CheckSharingURL(url string) error {
 
 // checkSharingURL accepts absolute http(s) URLs of bounded size in UTF-8
 // with no control characters or spaces (a URL with raw spaces was mangled
-// on its way here).
+// on its way here), a host, and no user info: sharing links carry none,
+// and "https://admin:pw@host/…" would hand a password upstream. No message
+// quotes the URL.
 func checkSharingURL(url string) *Error {
 	const target = "url"
 	if len(url) > maxSharingURL {
@@ -91,6 +99,20 @@ func checkSharingURL(url string) *Error {
 			return invalid(target, "the sharing URL contains white space or a control character")
 		}
 	}
+	rest, ok := cutPrefixFold(url, "https://")
+	if !ok {
+		rest, _ = cutPrefixFold(url, "http://")
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	if strings.IndexByte(authority, '@') >= 0 {
+		return invalid(target, "a sharing URL has no user name or password before its host")
+	}
+	if host, _, _ := strings.Cut(authority, ":"); host == "" {
+		return invalid(target, "the sharing URL has no host")
+	}
 	return nil
 }
 
@@ -100,13 +122,6 @@ func hasHTTPScheme(s string) bool {
 		rest, ok = cutPrefixFold(s, "http://")
 	}
 	return ok && rest != "" && rest[0] != '/'
-}
-
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		return s[len(prefix):], true
-	}
-	return s, false
 }
 
 // NormalizeShareID turns whatever a caller put in a share-id slot into the
@@ -141,6 +156,9 @@ func NormalizeShareID(s string) (id string, kind ShareKind, err error) {
 				return r
 			}, body)
 		}
+		if !allBase64URL(body) {
+			return "", 0, invalid(target, "the share id is not unpadded base64url after 'u!'")
+		}
 		id = "u!" + body
 		if _, err := DecodeSharingURL(id); err != nil {
 			return "", 0, err
@@ -154,10 +172,8 @@ func NormalizeShareID(s string) (id string, kind ShareKind, err error) {
 	if tok == "" || len(s) > 2048 {
 		return "", 0, invalid(target, "the share token is empty or too long")
 	}
-	for i := 0; i < len(tok); i++ {
-		if !isBase64URL(tok[i]) {
-			return "", 0, invalid(target, "a share token holds only base64url characters after 's!'")
-		}
+	if !allBase64URL(tok) {
+		return "", 0, invalid(target, "a share token holds only base64url characters after 's!'")
 	}
 	if len(tok) != len(s) && s[0] == 'S' {
 		s = "s" + s[1:]
@@ -167,4 +183,13 @@ func NormalizeShareID(s string) (id string, kind ShareKind, err error) {
 
 func isBase64URL(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+func allBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isBase64URL(s[i]) {
+			return false
+		}
+	}
+	return true
 }

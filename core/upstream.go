@@ -50,7 +50,8 @@ const (
 // body ambiguous, and it is treated as not a Graph error. A member of the
 // wrong type is ignored.
 //
-// retryAfter is the Retry-After header value: delta-seconds, or an
+// retryAfter is the Retry-After header value: delta-seconds (a fraction,
+// as Graph documents "2.128", rounded up to whole seconds), or an
 // HTTP-date in any of the three forms HTTP allows (IMF-fixdate, RFC 850,
 // asctime), taken relative to now. A date in the past and a negative
 // number give 0; very large values are clamped to what a Duration holds.
@@ -79,9 +80,9 @@ func ParseUpstreamError(status int, retryAfter string, body []byte, now time.Tim
 	case 504:
 		u.Retryable = true
 	}
-	u.Throttled = u.Throttled || strings.EqualFold(u.Code, "throttledRequest")
+	u.Throttled = u.Throttled || equalFoldASCII(u.Code, "throttledRequest")
 	for _, c := range u.InnerCodes {
-		u.Throttled = u.Throttled || strings.EqualFold(c, "throttledRequest")
+		u.Throttled = u.Throttled || equalFoldASCII(c, "throttledRequest")
 	}
 	return u
 }
@@ -141,7 +142,7 @@ func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]
 	for it := ix.Members(obj); it.Next(ix); {
 		k, v := it.Text, it.Val
 		for i, n := range names {
-			if string(k) == n || fold && bytes.EqualFold(k, []byte(n)) {
+			if string(k) == n || fold && equalFoldASCII(k, n) {
 				if out[i] != nil {
 					return false
 				}
@@ -244,22 +245,8 @@ func parseRetryAfter(s string, now time.Time) (time.Duration, bool) {
 	if s == "" {
 		return 0, false
 	}
-	digits := s
-	if s[0] == '-' {
-		digits = s[1:]
-	}
-	if digits != "" && strings.Trim(digits, "0123456789") == "" {
-		if s[0] == '-' {
-			return 0, true
-		}
-		var n int64
-		for i := 0; i < len(digits); i++ {
-			n = n*10 + int64(digits[i]-'0')
-			if n > int64(maxRetryAfter/time.Second) {
-				return maxRetryAfter, true
-			}
-		}
-		return time.Duration(n) * time.Second, true
+	if d, ok := parseDelaySeconds(s); ok {
+		return d, true
 	}
 	for _, layout := range httpDateLayouts {
 		// In UTC, not time.Local: a zone name is then never looked up in
@@ -278,6 +265,40 @@ func parseRetryAfter(s string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// parseDelaySeconds reads RFC 9110's delay-seconds (1*DIGIT) and the
+// fractional form Graph's throttling guide shows ("Retry-After: 2.128"):
+// 1*DIGIT "." 1*DIGIT, rounded up to whole seconds, since waiting less
+// than asked is what throttling punishes. A leading '-' gives 0 (retry
+// now); "1.", ".5", "+1", "1e3" and anything else are not numbers here.
+func parseDelaySeconds(s string) (time.Duration, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	whole, frac, dot := strings.Cut(digits, ".")
+	if !allDigits(whole) || dot && !allDigits(frac) {
+		return 0, false
+	}
+	if len(digits) != len(s) {
+		return 0, true
+	}
+	var n int64
+	for i := 0; i < len(whole); i++ {
+		n = n*10 + int64(whole[i]-'0')
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+	}
+	if strings.Trim(frac, "0") != "" {
+		if n++; n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+	}
+	return time.Duration(n) * time.Second, true
+}
+
+// allDigits reports a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // AppendJSON appends the canonical Graph error body:

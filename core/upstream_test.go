@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -184,7 +185,22 @@ func TestParseRetryAfter(t *testing.T) {
 		{"-5", 0, true},
 		{"-", 0, false},
 		{"+5", 0, false},
-		{"1.5", 0, false},
+		{"1.5", 2 * time.Second, true}, // Graph's throttling guide writes fractions
+		{"2.128", 3 * time.Second, true},
+		{"0.5", time.Second, true},
+		{"0.000", 0, true},
+		{"3.0", 3 * time.Second, true},
+		{"-1.5", 0, true},
+		{"1.", 0, false},
+		{".5", 0, false},
+		{"-.5", 0, false},
+		{"1.2.3", 0, false},
+		{"1,5", 0, false},
+		{"1e3", 0, false},
+		{"1 .5", 0, false},
+		{"9223372036.5", maxRetryAfter, true},
+		{"9223372035.1", maxRetryAfter, true},
+		{"9223372035.0", 9223372035 * time.Second, true},
 		{"10s", 0, false},
 		{"99999999999999999999999999", maxRetryAfter, true},
 		{"9223372036", maxRetryAfter, true},
@@ -458,4 +474,39 @@ func oldStringMember(v gjson.Result, max int) string {
 		return ""
 	}
 	return clipUTF8(v.Str, max)
+}
+
+// The delay-seconds forms read another way: a regular expression says
+// which are numbers, strconv.ParseFloat and math.Ceil what they are worth
+// (where a float64 holds them exactly enough: at most 9 whole and 6
+// fraction digits).
+func FuzzRetryAfterSeconds(f *testing.F) {
+	for _, s := range []string{"2.128", "0.5", "1.", ".5", "-1.5", "10", "007.000", "1.2.3", "1e3", " 3.1\t"} {
+		f.Add(s)
+	}
+	number := regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := parseDelaySeconds(s)
+		if ok != number.MatchString(s) {
+			t.Fatalf("%q: ok %v", s, ok)
+		}
+		if !ok || d < 0 || d%time.Second != 0 {
+			if ok && (d < 0 || d%time.Second != 0) {
+				t.Fatalf("%q: %v is not whole non-negative seconds", s, d)
+			}
+			return
+		}
+		whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+		if len(whole) > 9 || len(frac) > 6 {
+			return
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := time.Duration(math.Ceil(math.Max(v, 0))) * time.Second
+		if d != want {
+			t.Fatalf("%q: %v, want %v", s, d, want)
+		}
+	})
 }

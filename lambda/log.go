@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/sharelink/sharelink/core"
 )
 
 // NewLogger is the JSON logger the handler writes its one line per request
@@ -18,8 +19,9 @@ func NewLogger(w io.Writer) *slog.Logger {
 // logExchange writes the request's line. What goes in it is chosen, never
 // copied wholesale: no header, no path (a path can carry a user's address
 // or an encoded sharing URL), no body, no upstream message (Graph's
-// messages can name recipients). The error target is core's property or
-// rule name and is written only when it has that form.
+// messages can name recipients). The error target is written as
+// core.Error.LogTarget gives it: core's own name for a property, path
+// segment kind or rule, a fixed word for a key or segment the caller chose.
 func (h *Handler) logExchange(ctx context.Context, x *exchange) {
 	level := slog.LevelInfo
 	if x.status >= 500 {
@@ -50,7 +52,7 @@ func (h *Handler) logExchange(ctx context.Context, x *exchange) {
 	}
 	if x.errCode != "" {
 		attrs = append(attrs, slog.String("error_code", safeToken(x.errCode, 64)))
-		if t := safeTarget(x.errTarget); t != "" {
+		if t := (&core.Error{Status: x.status, Code: x.errCode, Target: x.errTarget}).LogTarget(); t != "" {
 			attrs = append(attrs, slog.String("error_target", t))
 		}
 	}
@@ -80,22 +82,4 @@ func safeToken(s string, max int) string {
 		}
 	}
 	return s
-}
-
-// safeTarget keeps a target of core's forms — a property path
-// ("recipients[1].email"), a path segment name ("item-id"), a rule
-// ("policy.maxExpiryDays") — and drops anything else: an unknown property
-// is named after the caller's own key, which could be anything, an
-// address included.
-func safeTarget(t string) string {
-	if t == "" || len(t) > 48 {
-		return ""
-	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '[' || c == ']' || c == '$') {
-			return ""
-		}
-	}
-	return t
 }

@@ -80,19 +80,29 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	}
 }
 
-func TestSafeTarget(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"recipients[1].email", "recipients[1].email"},
-		{"policy.maxExpiryDays", "policy.maxExpiryDays"},
-		{"item-id", "item-id"},
-		{"$select", "$select"},
-		{"bob@contoso.com", ""},
-		{"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.signaturesignaturesignature", ""},
-		{"has space", ""},
-	}
-	for _, tt := range tests {
-		if got := safeTarget(tt.in); got != tt.want {
-			t.Errorf("safeTarget(%q) = %q, want %q", tt.in, got, tt.want)
+// The error target is logged only when it is core's own name: a key or a
+// path segment the caller chose, however plain it looks, becomes a fixed
+// word.
+func TestLogTargetHoldsNoCallerText(t *testing.T) {
+	e := newEnv(t)
+	item := "/v1.0/me/drive/items/" + graphsim.DemoReportID
+	for _, tt := range []struct {
+		r      req
+		target string
+	}{
+		{req{method: "POST", path: item + "/createLink", body: `{"type":"view","projectZebra":1}`}, "unknownProperty"},
+		{req{method: "POST", path: item + "/createLink", body: `{"type":"view","scope":"users","recipients":[{"projectZebra":"x"}]}`}, "unknownProperty"},
+		{req{method: "POST", path: item + "/projectZebra", body: `{"type":"view"}`}, "pathSegment"},
+		{req{path: item + "/permissions", query: "$projectZebra=1"}, "queryOption"},
+		{req{method: "POST", path: item + "/createLink", body: `{"type":"view","scope":"users","recipients":[{"email":"x@"}]}`}, "recipients[0].email"},
+		{req{method: "POST", path: "/v1.0/me/drive/items/%2e%2e/createLink", body: `{"type":"view"}`}, "item-id"},
+	} {
+		before := len(e.logs.Lines())
+		e.do(tt.r)
+		lines := e.logs.Lines()
+		line := strings.Join(lines[before:], "\n")
+		if strings.Contains(line, "projectZebra") || !strings.Contains(line, `"error_target":"`+tt.target+`"`) {
+			t.Errorf("%s %s: want error_target %q: %s", tt.r.method, tt.r.path, tt.target, line)
 		}
 	}
 }

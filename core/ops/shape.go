@@ -2,7 +2,6 @@ package ops
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
@@ -150,7 +149,7 @@ func retryAfterHeader(h gjson.Result) (string, error) {
 		default:
 			err = invalidInput(target, "a header value must be a string or an array of strings")
 		}
-		if err != nil || !strings.EqualFold(name, "Retry-After") || n == 0 {
+		if err != nil || !core.EqualFoldASCII(name, "Retry-After") || n == 0 {
 			return err == nil
 		}
 		if found || n > 1 {
