@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/lambda"
-	"github.com/sharelink/sharelink/tests/graphsim"
+	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
 )
 
 // TestDecodedUnicodePaths covers what the HTTP corpus cannot carry: API
@@ -19,7 +19,7 @@ import (
 // folding matches them to ASCII keywords and hosts; sharelink's must not.
 // Each must be a 4xx Graph error with nothing sent upstream.
 func TestDecodedUnicodePaths(t *testing.T) {
-	sim, base := graphsim.ServeTest(t)
+	sim, base := graphsimtest.Serve(t)
 	cfg := lambda.DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second
