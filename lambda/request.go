@@ -57,7 +57,7 @@ func header(h map[string]string, lower string) string {
 		return v
 	}
 	for k, v := range h {
-		if strings.EqualFold(k, lower) {
+		if core.EqualFoldASCII(k, lower) {
 			return v
 		}
 	}
@@ -135,12 +135,12 @@ const (
 // headers joined) — is a 415: stacked codings have no client that needs
 // them and each one multiplies the work a body costs.
 func contentCoding(v string) (string, *core.Error) {
-	if strings.TrimSpace(v) == "" {
+	if trimOWS(v) == "" {
 		return "", nil
 	}
 	coding := ""
 	for _, c := range strings.Split(v, ",") {
-		switch c = strings.ToLower(strings.TrimSpace(c)); c {
+		switch c = asciiLower(trimOWS(c)); c {
 		case "identity":
 			continue
 		case "gzip", "x-gzip":
@@ -219,7 +219,7 @@ func tooLarge(max int) *core.Error {
 // the only body Graph's sharing actions take.
 func checkJSONMediaType(ct string) *core.Error {
 	mt, params, _ := strings.Cut(ct, ";")
-	if !strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+	if !core.EqualFoldASCII(trimOWS(mt), "application/json") {
 		return &core.Error{Status: http.StatusUnsupportedMediaType, Code: core.CodeUnsupportedMedia, Target: "Content-Type",
 			Message: "the request body must be sent with Content-Type: application/json"}
 	}
@@ -227,11 +227,11 @@ func checkJSONMediaType(ct string) *core.Error {
 		var p string
 		p, params, _ = strings.Cut(params, ";")
 		name, val, _ := strings.Cut(p, "=")
-		if !strings.EqualFold(strings.TrimSpace(name), "charset") {
+		if !core.EqualFoldASCII(trimOWS(name), "charset") {
 			continue
 		}
-		val = strings.Trim(strings.TrimSpace(val), `"`)
-		if !strings.EqualFold(val, "utf-8") && !strings.EqualFold(val, "utf8") {
+		val = strings.Trim(trimOWS(val), `"`)
+		if !core.EqualFoldASCII(val, "utf-8") && !core.EqualFoldASCII(val, "utf8") {
 			return &core.Error{Status: http.StatusUnsupportedMediaType, Code: core.CodeUnsupportedMedia, Target: "Content-Type",
 				Message: "the request body must be UTF-8 JSON"}
 		}
@@ -274,4 +274,21 @@ func checkBearer(v string) *core.Error {
 		return deny("the Authorization header's bearer token holds characters a token cannot (RFC 6750)")
 	}
 	return nil
+}
+
+// trimOWS drops HTTP's optional white space (RFC 9110 §5.6.3: space and
+// tab), and nothing else: strings.TrimSpace would also drop Unicode
+// spaces that a header value cannot hold.
+func trimOWS(s string) string { return strings.Trim(s, " \t") }
+
+// asciiLower lower-cases ASCII letters only: HTTP's tokens are ASCII, and
+// Unicode case mapping would turn look-alikes (the Kelvin sign) into them.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

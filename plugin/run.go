@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
@@ -238,7 +237,7 @@ func (e *upstreamError) Error() string { return string(e.text) }
 func shapeUpstream(resp httpResponse, now time.Time) *upstreamError {
 	var retryAfter string
 	for k, v := range resp.Headers {
-		if strings.EqualFold(k, "Retry-After") {
+		if core.EqualFoldASCII(k, "Retry-After") {
 			retryAfter = v
 		}
 	}

@@ -12,8 +12,8 @@ import (
 // sharelink, without a request upstream.
 func TestServerRefusesCorpus(t *testing.T) {
 	corpus := loadCorpus(t)
-	if len(corpus) < 300 {
-		t.Errorf("the corpus has %d entries; it must keep at least 300", len(corpus))
+	if len(corpus) < 700 {
+		t.Errorf("the corpus has %d entries; it must keep at least 700", len(corpus))
 	}
 	f := newFleet(t)
 	type timing struct {
