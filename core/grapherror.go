@@ -46,7 +46,16 @@ func (e *Error) Error() string {
 // AppendJSON appends the Graph error body
 // {"error":{"code","message","target"?}}.
 func (e *Error) AppendJSON(dst []byte) []byte {
-	dst = append(dst, `{"error":{`...)
+	dst = append(dst, `{"error":`...)
+	dst = e.AppendObject(dst)
+	return append(dst, '}')
+}
+
+// AppendObject appends the value of the body's "error" member,
+// {"code","message","target"?}, for writers that put other members beside
+// it.
+func (e *Error) AppendObject(dst []byte) []byte {
+	dst = append(dst, '{')
 	dst = jsontext.AppendKey(dst, "code")
 	dst = jsontext.AppendString(dst, e.Code)
 	dst = jsontext.AppendKey(dst, "message")
@@ -55,7 +64,7 @@ func (e *Error) AppendJSON(dst []byte) []byte {
 		dst = jsontext.AppendKey(dst, "target")
 		dst = jsontext.AppendString(dst, e.Target)
 	}
-	return append(dst, "}}"...)
+	return append(dst, '}')
 }
 
 // JSON returns the Graph error body.
