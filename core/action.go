@@ -38,7 +38,9 @@ type actionRow struct {
 	// writes the canonical upstream body with its content type and the
 	// policy's adjustments; nil: the action takes no body (one sent anyway
 	// is neither read nor forwarded).
-	build func(r *Route, body []byte, ctx *Context) (Request, *Error)
+	// (Version and Context by value: through a func value, pointers
+	// would make the caller's route and context escape to the heap.)
+	build func(v Version, body []byte, ctx Context) (Request, *Error)
 	shape answer
 	// created: a permission answered 201 (a new link) is answered 201,
 	// one answered 200 (an existing link) 200; else status is the
@@ -168,7 +170,7 @@ func Build(r *Route, body []byte, ctx *Context) (Request, error) {
 	var req Request
 	if row.build != nil {
 		var err *Error
-		if req, err = row.build(r, body, ctx); err != nil {
+		if req, err = row.build(r.Version, body, *ctx); err != nil {
 			return Request{}, err
 		}
 	}

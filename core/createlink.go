@@ -391,8 +391,8 @@ func BuildCreateLink(r *Route, body []byte, ctx *Context) (Request, error) {
 }
 
 // buildCreateLink is createLink's body rules: its row's build.
-func buildCreateLink(r *Route, body []byte, ctx *Context) (Request, *Error) {
-	c, err := parseCreateLink(r.Version, body, ctx)
+func buildCreateLink(v Version, body []byte, ctx Context) (Request, *Error) {
+	c, err := parseCreateLink(v, body, &ctx)
 	if err != nil {
 		return Request{}, err
 	}

@@ -111,7 +111,7 @@ func BuildGrant(r *Route, body []byte, ctx *Context) (Request, error) {
 }
 
 // buildGrant is grant's body rules: its row's build.
-func buildGrant(_ *Route, body []byte, ctx *Context) (Request, *Error) {
+func buildGrant(_ Version, body []byte, ctx Context) (Request, *Error) {
 	g, err := parseGrant(body)
 	if err != nil {
 		return Request{}, err
