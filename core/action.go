@@ -9,6 +9,21 @@ import "strings"
 // answers with. The route parser, Build, Shape, ParseQuery and the
 // adapters (lambda, plugin) read it; none of them names an action.
 
+// Action is what a route asks Graph to do.
+type Action uint8
+
+const (
+	ActionCreateLink       Action = iota + 1 // POST …/createLink
+	ActionGrant                              // POST /shares/{id}/permission/grant
+	ActionListPermissions                    // GET …/permissions
+	ActionGetPermission                      // GET …/permissions/{id}
+	ActionDeletePermission                   // DELETE …/permissions/{id}
+	ActionGetItem                            // GET of the item itself (e.g. /shares/{id}/driveItem)
+)
+
+// Each action's route form, method, body, upstream request and answer are
+// its row of the action table, below.
+
 // answer is how an action's 2xx answer is written to the caller.
 type answer uint8
 

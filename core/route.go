@@ -21,21 +21,6 @@ func (v Version) String() string {
 	return "v1.0"
 }
 
-// Action is what a route asks Graph to do.
-type Action uint8
-
-const (
-	ActionCreateLink       Action = iota + 1 // POST …/createLink
-	ActionGrant                              // POST /shares/{id}/permission/grant
-	ActionListPermissions                    // GET …/permissions
-	ActionGetPermission                      // GET …/permissions/{id}
-	ActionDeletePermission                   // DELETE …/permissions/{id}
-	ActionGetItem                            // GET of the item itself (e.g. /shares/{id}/driveItem)
-)
-
-// Each action's route form, method, body, upstream request and answer are
-// its row of the action table (action.go).
-
 // Route is a parsed Graph path. Item is the canonical, escaped address of
 // the drive item (e.g. "me/drive/items/01AB" or "shares/u!aHR0…/driveItem");
 // Upstream is the whole escaped path to send, version first. Neither can
