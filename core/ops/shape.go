@@ -62,10 +62,15 @@ func appendShapedMembers(b []byte, s *core.Shaped) []byte {
 		b = append(b, `,"permission":`...)
 		return append(b, s.Body...)
 	}
-	// Body is {"value":[...]}: its array is the permissions.
-	b = append(b, `{"permissions":`...)
-	b = append(b, s.Body[len(`{"value":`):len(s.Body)-1]...)
-	b = append(b, `,"kinds":[`...)
+	// The permissions are core's entries, each written whole.
+	b = append(b, `{"permissions":[`...)
+	for i := range s.Kinds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s.Entry(i)...)
+	}
+	b = append(b, `],"kinds":[`...)
 	for i, k := range s.Kinds {
 		if i > 0 {
 			b = append(b, ',')
