@@ -381,12 +381,18 @@ func (c *CreateLink) AppendBody(dst []byte) []byte {
 }
 
 // BuildCreateLink turns a createLink route and body into the request to
-// send upstream: parse, validate, apply the policy, write the body.
+// send upstream: parse, validate, apply the policy, write the body. It is
+// Build for the createLink action.
 func BuildCreateLink(r *Route, body []byte, ctx *Context) (Request, error) {
 	if r.Action != ActionCreateLink {
 		return Request{}, invalid("path", "the route is not a createLink route")
 	}
-	c, err := parseCreateLink(r.Version, body, ctx)
+	return Build(r, body, ctx)
+}
+
+// buildCreateLink is createLink's body rules: its row's build.
+func buildCreateLink(v Version, body []byte, ctx Context) (Request, *Error) {
+	c, err := parseCreateLink(v, body, &ctx)
 	if err != nil {
 		return Request{}, err
 	}
@@ -397,10 +403,11 @@ func BuildCreateLink(r *Route, body []byte, ctx *Context) (Request, error) {
 		}
 	}
 	return Request{
-		Method:      "POST",
-		Path:        r.Upstream,
-		ContentType: "application/json",
+		ContentType: jsonMediaType,
 		Body:        c.AppendBody(make([]byte, 0, 64+len(body))),
 		Adjusted:    adj,
 	}, nil
 }
+
+// jsonMediaType is the content type of every body sharelink sends.
+const jsonMediaType = "application/json"

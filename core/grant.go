@@ -101,11 +101,17 @@ func (g *Grant) AppendBody(dst []byte) []byte {
 	return append(dst, "]}"...)
 }
 
-// BuildGrant turns a grant route and body into the request to send.
+// BuildGrant turns a grant route and body into the request to send. It
+// is Build for the grant action.
 func BuildGrant(r *Route, body []byte, ctx *Context) (Request, error) {
 	if r.Action != ActionGrant {
 		return Request{}, invalid("path", "the route is not a grant route")
 	}
+	return Build(r, body, ctx)
+}
+
+// buildGrant is grant's body rules: its row's build.
+func buildGrant(_ Version, body []byte, ctx Context) (Request, *Error) {
 	g, err := parseGrant(body)
 	if err != nil {
 		return Request{}, err
@@ -116,9 +122,7 @@ func BuildGrant(r *Route, body []byte, ctx *Context) (Request, error) {
 		}
 	}
 	return Request{
-		Method:      "POST",
-		Path:        r.Upstream,
-		ContentType: "application/json",
+		ContentType: jsonMediaType,
 		Body:        g.AppendBody(make([]byte, 0, 32+len(body))),
 	}, nil
 }
@@ -134,6 +138,6 @@ func GrantRoute(v Version, shareID string) (Route, error) {
 		Version:  v,
 		Action:   ActionGrant,
 		ShareID:  id,
-		Upstream: "/" + v.String() + "/shares/" + id + "/permission/grant",
+		Upstream: "/" + v.String() + "/shares/" + id + "/" + ActionGrant.row().segment,
 	}, nil
 }

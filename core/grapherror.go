@@ -31,6 +31,9 @@ type Error struct {
 	Code    string
 	Message string
 	Target  string
+	// Allow is a 405's list of the methods the route answers, as the
+	// Allow header gives it ("GET, DELETE"); empty otherwise.
+	Allow string
 }
 
 func (e *Error) Error() string {
@@ -43,7 +46,16 @@ func (e *Error) Error() string {
 // AppendJSON appends the Graph error body
 // {"error":{"code","message","target"?}}.
 func (e *Error) AppendJSON(dst []byte) []byte {
-	dst = append(dst, `{"error":{`...)
+	dst = append(dst, `{"error":`...)
+	dst = e.AppendObject(dst)
+	return append(dst, '}')
+}
+
+// AppendObject appends the value of the body's "error" member,
+// {"code","message","target"?}, for writers that put other members beside
+// it.
+func (e *Error) AppendObject(dst []byte) []byte {
+	dst = append(dst, '{')
 	dst = jsontext.AppendKey(dst, "code")
 	dst = jsontext.AppendString(dst, e.Code)
 	dst = jsontext.AppendKey(dst, "message")
@@ -52,7 +64,7 @@ func (e *Error) AppendJSON(dst []byte) []byte {
 		dst = jsontext.AppendKey(dst, "target")
 		dst = jsontext.AppendString(dst, e.Target)
 	}
-	return append(dst, "}}"...)
+	return append(dst, '}')
 }
 
 // JSON returns the Graph error body.
@@ -69,6 +81,55 @@ func AsError(err error) *Error {
 		return e
 	}
 	return &Error{Status: 500, Code: CodeGeneralException, Message: err.Error()}
+}
+
+// The errors sharelink's layers answer with, one constructor per kind:
+// each sets the Graph code and the HTTP status that go together. target
+// is the property, header or path segment at fault ("" for none).
+
+// Invalid is a 400 invalidRequest: the request is malformed.
+func Invalid(target, msg string) *Error { return invalid(target, msg) }
+
+// NotFound is a 404 itemNotFound: no route or operation has this name.
+func NotFound(target, msg string) *Error { return notFound(target, msg) }
+
+// Denied is a 403 accessDenied: a policy refuses the request.
+func Denied(target, msg string) *Error { return denied(target, msg) }
+
+// Unauthenticated is a 401 unauthenticated: no usable bearer token.
+func Unauthenticated(target, msg string) *Error {
+	return &Error{Status: 401, Code: CodeUnauthenticated, Message: msg, Target: target}
+}
+
+// TooLarge is a 413 requestTooLarge.
+func TooLarge(target, msg string) *Error {
+	return &Error{Status: 413, Code: CodeRequestTooLarge, Message: msg, Target: target}
+}
+
+// UnsupportedMedia is a 415 unsupportedMediaType.
+func UnsupportedMedia(target, msg string) *Error {
+	return &Error{Status: 415, Code: CodeUnsupportedMedia, Message: msg, Target: target}
+}
+
+// BadGateway is a 502 badGateway: Graph's answer is unusable, or none came.
+func BadGateway(target, msg string) *Error { return badGateway(target, msg) }
+
+// GatewayTimeout is a 504 gatewayTimeout: Graph did not answer in time.
+func GatewayTimeout(target, msg string) *Error {
+	return &Error{Status: 504, Code: CodeGatewayTimeout, Message: msg, Target: target}
+}
+
+// Internal is a 500 generalException: sharelink's host or configuration
+// is at fault, not the request.
+func Internal(target, msg string) *Error {
+	return &Error{Status: 500, Code: CodeGeneralException, Message: msg, Target: target}
+}
+
+// NotAllowed is the 405 notAllowed of a route that does not answer method;
+// allow lists the methods it does ("GET, DELETE"), also as Error.Allow.
+func NotAllowed(method, allow string) *Error {
+	return &Error{Status: 405, Code: CodeNotAllowed, Target: "method", Allow: allow,
+		Message: "this route accepts " + allow + ", not " + segmentForMessage(method)}
 }
 
 func invalid(target, msg string) *Error {

@@ -21,9 +21,20 @@ func CheckItem(body []byte) error {
 // answer a grant with one, wrapped — comes back as {"value":[...]} too, so
 // callers meet one shape.
 func ShapeCollection(status int, body []byte) (Shaped, error) {
-	s, err := ShapePermission(status, body)
-	if err != nil || s.Collection {
+	s, err := shapeCollection(status, body)
+	if err != nil {
 		return s, err
+	}
+	return s, nil
+}
+
+func shapeCollection(status int, body []byte) (Shaped, *Error) {
+	s, err := shapePermission(status, body)
+	if err != nil {
+		return Shaped{Link: -1}, err
+	}
+	if s.Collection {
+		return s, nil
 	}
 	b := make([]byte, 0, len(s.Body)+len(`{"value":[]}`))
 	b = append(b, `{"value":[`...)

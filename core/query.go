@@ -37,9 +37,7 @@ func ParseQuery(a Action, raw string) (string, error) {
 			name := optionName(key)
 			return "", invalid(name, "sharelink forwards only $select, on reads; '"+name+"' is not supported")
 		}
-		switch a {
-		case ActionListPermissions, ActionGetPermission, ActionGetItem:
-		default:
+		if !a.row().reads {
 			return "", invalid("$select", "$select applies only to GET routes")
 		}
 		if out != "" {

@@ -21,27 +21,6 @@ func (v Version) String() string {
 	return "v1.0"
 }
 
-// Action is what a route asks Graph to do.
-type Action uint8
-
-const (
-	ActionCreateLink       Action = iota + 1 // POST …/createLink
-	ActionGrant                              // POST /shares/{id}/permission/grant
-	ActionListPermissions                    // GET …/permissions
-	ActionGetPermission                      // GET …/permissions/{id}
-	ActionDeletePermission                   // DELETE …/permissions/{id}
-	ActionGetItem                            // GET of the item itself (e.g. /shares/{id}/driveItem)
-)
-
-var actionNames = [...]string{"", "createLink", "grant", "listPermissions", "getPermission", "deletePermission", "getItem"}
-
-func (a Action) String() string {
-	if int(a) < len(actionNames) {
-		return actionNames[a]
-	}
-	return "unknown"
-}
-
 // Route is a parsed Graph path. Item is the canonical, escaped address of
 // the drive item (e.g. "me/drive/items/01AB" or "shares/u!aHR0…/driveItem");
 // Upstream is the whole escaped path to send, version first. Neither can
@@ -141,8 +120,8 @@ func (p *routeParser) parse(method, path string) *Error {
 	p.buf = append(p.buf, p.r.Version.String()...)
 	p.buf = append(p.buf, '/')
 	p.base = len(p.buf)
-	if p.peek("shares") && p.n-p.i == 4 && p.lit(p.i+2, "permission") {
-		return p.grant(method)
+	if form := p.shareForm(); form != 0 {
+		return p.shareAction(form, method)
 	}
 	if err := p.item(); err != nil {
 		return err
@@ -438,80 +417,120 @@ func (p *routeParser) shareID() *Error {
 	return nil
 }
 
-func (p *routeParser) grant(method string) *Error {
+// shareForm is the share action (a row with share set) whose form the
+// path has: shares/{share-id} then the row's segment words; 0 for none.
+// /shares/{id}/driveItem and the like are items, read by item.
+func (p *routeParser) shareForm() Action {
+	if !p.peek("shares") {
+		return 0
+	}
+	for i := range actions {
+		r := &actions[i]
+		if r.method == "" || !r.share {
+			continue
+		}
+		words := strings.Count(r.segment, "/") + 1
+		if r.id != "" {
+			words++
+		}
+		first, _, _ := strings.Cut(r.segment, "/")
+		if p.n-p.i == 2+words && p.lit(p.i+2, first) {
+			return Action(i)
+		}
+	}
+	return 0
+}
+
+// shareAction reads a share action's route and checks the method.
+func (p *routeParser) shareAction(form Action, method string) *Error {
 	p.accept("shares")
 	if err := p.shareID(); err != nil {
 		return err
 	}
-	if err := p.expect("permission"); err != nil {
+	if _, err := p.tail(form.row()); err != nil {
 		return err
 	}
-	if err := p.expect("grant"); err != nil {
+	a, err := forMethod(form, method)
+	if err != nil {
 		return err
 	}
-	if err := wantMethod(method, "POST"); err != nil {
-		return err
-	}
-	p.r.Action = ActionGrant
+	p.r.Action = a
 	p.r.Upstream = string(p.buf)
 	return nil
 }
 
-// action reads what is done to the item, and checks the method.
+// tail reads a row's segment words and ID, writing them canonically, and
+// says where in buf the ID starts (0: none).
+func (p *routeParser) tail(r *actionRow) (int, *Error) {
+	for rest := r.segment; rest != ""; {
+		var w string
+		w, rest, _ = strings.Cut(rest, "/")
+		if err := p.expect(w); err != nil {
+			return 0, err
+		}
+	}
+	if r.id == "" {
+		return 0, nil
+	}
+	start := len(p.buf) + 1 // after the '/' id writes
+	return start, p.id(r.id)
+}
+
+// action reads what is done to the item, and checks the method: the
+// item's route forms are the action table's rows that are not shares'.
 func (p *routeParser) action(method string) *Error {
 	itemEnd := len(p.buf)
-	permStart := 0
-	var want string
-	switch {
-	case p.i == p.n:
-		p.r.Action, want = ActionGetItem, "GET"
-	case p.lit(p.i, "createLink") && p.i+1 == p.n:
-		p.r.Action, want = ActionCreateLink, "POST"
-		p.buf = append(p.buf, "/createLink"...)
-	case p.lit(p.i, "permissions") && p.i+1 == p.n:
-		p.r.Action, want = ActionListPermissions, "GET"
-		p.buf = append(p.buf, "/permissions"...)
-	case p.lit(p.i, "permissions") && p.i+2 == p.n:
-		p.i++
-		p.buf = append(p.buf, "/permissions"...)
-		permStart = len(p.buf) + 1
-		if err := p.id("permission-id"); err != nil {
-			return err
-		}
-		switch {
-		case strings.EqualFold(method, "DELETE"):
-			p.r.Action = ActionDeletePermission
-		case strings.EqualFold(method, "GET"):
-			p.r.Action = ActionGetPermission
-		default:
-			return notAllowedMethod(method, "GET, DELETE")
-		}
-	default:
-		return p.unexpected("'createLink', 'permissions' or the end of the path")
+	form := p.itemForm()
+	if form == 0 {
+		return p.unexpected(expectedTails())
 	}
-	if want != "" {
-		if err := wantMethod(method, want); err != nil {
-			return err
-		}
+	idStart, err := p.tail(form.row())
+	if err != nil {
+		return err
 	}
+	a, merr := forMethod(form, method)
+	if merr != nil {
+		return merr
+	}
+	p.r.Action = a
 	p.r.Upstream = string(p.buf)
 	p.r.Item = p.r.Upstream[p.base:itemEnd]
-	if permStart > 0 {
-		p.r.PermissionID = p.r.Upstream[permStart:]
+	if idStart > 0 {
+		p.r.PermissionID = p.r.Upstream[idStart:]
 	}
 	return nil
 }
 
-func wantMethod(method, want string) *Error {
-	if strings.EqualFold(method, want) {
-		return nil
+// itemForm is the item action whose form the rest of the path has: as
+// many segments as its words and ID, the words matching; 0 for none.
+func (p *routeParser) itemForm() Action {
+	left := p.n - p.i
+	for i := range actions {
+		r := &actions[i]
+		if r.method == "" || r.share {
+			continue
+		}
+		words := 0
+		if r.segment != "" {
+			words = strings.Count(r.segment, "/") + 1
+		}
+		if r.id != "" {
+			words++
+		}
+		if words != left {
+			continue
+		}
+		match := true
+		for j, rest := p.i, r.segment; rest != ""; j++ {
+			var w string
+			w, rest, _ = strings.Cut(rest, "/")
+			match = match && p.lit(j, w)
+		}
+		if match {
+			return Action(i)
+		}
 	}
-	return notAllowedMethod(method, want)
-}
-
-func notAllowedMethod(method, allowed string) *Error {
-	return &Error{Status: 405, Code: CodeNotAllowed, Target: "method",
-		Message: "this route accepts " + allowed + ", not " + segmentForMessage(method)}
+	return 0
 }
 
 // segmentForMessage bounds what of the caller's input goes into a message.

@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -41,7 +40,7 @@ type Config struct {
 
 // Defaults.
 const (
-	DefaultGraphBaseURL   = "https://graph.microsoft.com"
+	DefaultGraphBaseURL   = core.DefaultGraphBaseURL
 	DefaultAttemptTimeout = 10 * time.Second
 	DefaultRequestTimeout = 29 * time.Second // API Gateway's integration limit
 	DefaultMaxAttempts    = 4
@@ -106,7 +105,7 @@ func ConfigFromEnv() (Config, error) { return LoadConfig(os.Getenv, os.ReadFile)
 func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
 	c := DefaultConfig()
 	if v := getenv(EnvGraphBaseURL); v != "" {
-		base, err := checkBaseURL(v)
+		base, err := core.CheckBaseURL(v)
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", EnvGraphBaseURL, err)
 		}
@@ -180,21 +179,4 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 		c.CORSOrigins = o
 	}
 	return c, nil
-}
-
-// checkBaseURL accepts an absolute http(s) URL with an optional path and
-// nothing else: the upstream is fixed here and only here.
-func checkBaseURL(v string) (string, error) {
-	u, err := url.Parse(v)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("%q is not a URL: %w", v, err)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return "", fmt.Errorf("%q must be an http or https URL", v)
-	case u.Host == "":
-		return "", fmt.Errorf("%q has no host", v)
-	case u.User != nil, u.RawQuery != "", u.Fragment != "", u.Opaque != "":
-		return "", fmt.Errorf("%q may hold only a scheme, a host and a path", v)
-	}
-	return strings.TrimRight(v, "/"), nil
 }

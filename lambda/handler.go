@@ -137,8 +137,8 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	if qerr != nil {
 		return h.fail(x, core.AsError(qerr))
 	}
-	if err := checkBearer(in.authorization); err != nil {
-		return h.fail(x, err)
+	if err := core.CheckAuthorization(in.authorization); err != nil {
+		return h.fail(x, core.AsError(err))
 	}
 	req, berr := h.build(&route, ev, &in)
 	if berr != nil {
@@ -149,43 +149,28 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	return h.respond(x, &route, &res)
 }
 
-// build checks the body's transport (size, encoding, media type) and has
-// core turn route and body into the upstream request.
+// build reads the body of an action that takes one, checking its
+// transport (size, encoding, media type), and has core turn route and
+// body into the upstream request. A body sent to an action that takes
+// none (GET, DELETE) is neither read nor forwarded.
 func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, in *incoming) (core.Request, *core.Error) {
-	switch route.Action {
-	case core.ActionCreateLink, core.ActionGrant:
-	default:
-		// GET and DELETE carry no body; one sent anyway is not forwarded.
-		return core.Request{Method: canonicalMethod(route.Action), Path: route.Upstream}, nil
-	}
-	body, err := readBody(ev, h.cfg.MaxBody)
-	if err != nil {
-		return core.Request{}, err
-	}
-	if err := checkJSONMediaType(in.contentType); err != nil {
-		return core.Request{}, err
+	var body []byte
+	if route.Action.TakesBody() {
+		b, err := readBody(ev, h.cfg.MaxBody)
+		if err != nil {
+			return core.Request{}, err
+		}
+		if err := checkJSONMediaType(in.contentType); err != nil {
+			return core.Request{}, err
+		}
+		body = b
 	}
 	ctx := core.Context{Now: h.now(), Policy: h.cfg.Policy}
-	var req core.Request
-	var berr error
-	if route.Action == core.ActionCreateLink {
-		req, berr = core.BuildCreateLink(route, body, &ctx)
-	} else {
-		req, berr = core.BuildGrant(route, body, &ctx)
-	}
-	if berr != nil {
-		return core.Request{}, core.AsError(berr)
+	req, err := core.Build(route, body, &ctx)
+	if err != nil {
+		return core.Request{}, core.AsError(err)
 	}
 	return req, nil
-}
-
-// canonicalMethod is the upstream method of a body-less action; the
-// caller's spelling of the method is not forwarded.
-func canonicalMethod(a core.Action) string {
-	if a == core.ActionDeletePermission {
-		return http.MethodDelete
-	}
-	return http.MethodGet
 }
 
 // newUUID is a random version-4 UUID, the form Graph's request ids take.

@@ -161,14 +161,14 @@ type ServerLimits struct {
 
 // The default server limits. API Gateway HTTP APIs take at most 10,240
 // bytes of request line and headers and wait 30 s for the function; the
-// handler's own bound on a bearer token is larger (32 KB, maxToken), and
+// handler's own bound on a bearer token is larger (32 KB, core.MaxBearerToken), and
 // the local server lets it be the one that answers, so the header bound
 // is twice that.
 const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 20 * time.Second // a 6 MB body (Lambda's payload bound) at 2.4 Mbit/s
 	DefaultIdleTimeout       = 60 * time.Second
-	DefaultMaxHeaderBytes    = 2 * maxToken
+	DefaultMaxHeaderBytes    = 2 * core.MaxBearerToken
 	// writeSlack is the time left, past the body and the handler's work,
 	// to write the answer.
 	writeSlack = 5 * time.Second

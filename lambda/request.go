@@ -7,7 +7,6 @@ import (
 	"compress/zlib"
 	"encoding/base64"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -199,7 +198,7 @@ func zlibHeader(b []byte) bool {
 }
 
 func badBody(msg string) *core.Error {
-	return &core.Error{Status: http.StatusBadRequest, Code: core.CodeInvalidRequest, Target: "body", Message: msg}
+	return core.Invalid("body", msg)
 }
 
 func corruptBody(coding string) *core.Error {
@@ -207,12 +206,11 @@ func corruptBody(coding string) *core.Error {
 }
 
 func unsupportedCoding(msg string) *core.Error {
-	return &core.Error{Status: http.StatusUnsupportedMediaType, Code: core.CodeUnsupportedMedia, Target: "Content-Encoding", Message: msg}
+	return core.UnsupportedMedia("Content-Encoding", msg)
 }
 
 func tooLarge(max int) *core.Error {
-	return &core.Error{Status: http.StatusRequestEntityTooLarge, Code: core.CodeRequestTooLarge, Target: "body",
-		Message: "the request body is larger than " + strconv.Itoa(max) + " bytes"}
+	return core.TooLarge("body", "the request body is larger than "+strconv.Itoa(max)+" bytes")
 }
 
 // checkJSONMediaType accepts application/json with no charset or UTF-8,
@@ -220,8 +218,7 @@ func tooLarge(max int) *core.Error {
 func checkJSONMediaType(ct string) *core.Error {
 	mt, params, _ := strings.Cut(ct, ";")
 	if !core.EqualFoldASCII(trimOWS(mt), "application/json") {
-		return &core.Error{Status: http.StatusUnsupportedMediaType, Code: core.CodeUnsupportedMedia, Target: "Content-Type",
-			Message: "the request body must be sent with Content-Type: application/json"}
+		return core.UnsupportedMedia("Content-Type", "the request body must be sent with Content-Type: application/json")
 	}
 	for params != "" {
 		var p string
@@ -232,46 +229,8 @@ func checkJSONMediaType(ct string) *core.Error {
 		}
 		val = strings.Trim(trimOWS(val), `"`)
 		if !core.EqualFoldASCII(val, "utf-8") && !core.EqualFoldASCII(val, "utf8") {
-			return &core.Error{Status: http.StatusUnsupportedMediaType, Code: core.CodeUnsupportedMedia, Target: "Content-Type",
-				Message: "the request body must be UTF-8 JSON"}
+			return core.UnsupportedMedia("Content-Type", "the request body must be UTF-8 JSON")
 		}
-	}
-	return nil
-}
-
-// maxToken bounds a bearer token: Entra ID tokens run to a few KB, and
-// one with many group claims to about 16 KB.
-const maxToken = 32 << 10
-
-// checkBearer accepts what Graph accepts: "Bearer", one space, and an RFC
-// 6750 token. Anything else — another scheme (Basic would send a user's
-// password on), two headers joined by a comma, control bytes that the
-// upstream client would refuse — is refused here, before anything goes
-// upstream.
-func checkBearer(v string) *core.Error {
-	deny := func(msg string) *core.Error {
-		return &core.Error{Status: http.StatusUnauthorized, Code: core.CodeUnauthenticated, Target: "Authorization", Message: msg}
-	}
-	if v == "" {
-		return deny("an Authorization header with the caller's Graph token is required; it is forwarded to Graph unchanged")
-	}
-	scheme, token, ok := strings.Cut(v, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return deny("the Authorization header must be 'Bearer <token>'")
-	}
-	if token == "" || len(token) > maxToken {
-		return deny("the Authorization header's bearer token is empty or longer than 32 KB")
-	}
-	// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-	i := 0
-	for ; i < len(token); i++ {
-		c := token[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~+/", c) >= 0) {
-			break
-		}
-	}
-	if i == 0 || strings.TrimLeft(token[i:], "=") != "" {
-		return deny("the Authorization header's bearer token holds characters a token cannot (RFC 6750)")
 	}
 	return nil
 }

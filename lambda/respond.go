@@ -9,11 +9,10 @@ import (
 	"github.com/sharelink/sharelink/core"
 )
 
-// respond turns the upstream outcome into the caller's response. Bodies
-// are core's: ShapePermission for permissions, ParseUpstreamError for
-// Graph's errors. An item (GET …/driveItem, GET of an item) is passed
-// through as Graph sent it, after checking it is one JSON object: the
-// driveItem schema is large and open, and core shapes permissions only.
+// respond turns the upstream outcome into the caller's response. A 2xx
+// is answered as the route's action says (core.Shape: a permission or a
+// collection shaped, an item checked and passed through, or no body);
+// Graph's errors are shaped by ParseUpstreamError.
 func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGatewayV2HTTPResponse {
 	if s.err != nil {
 		return h.fail(x, s.err)
@@ -26,31 +25,11 @@ func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGat
 		u := core.ParseUpstreamError(s.status, "", s.body, h.now())
 		return h.upstreamError(x, &u, "")
 	}
-	switch route.Action {
-	case core.ActionDeletePermission:
-		return h.reply(x, http.StatusNoContent, nil)
-	case core.ActionGetItem:
-		if err := core.CheckItem(s.body); err != nil {
-			return h.fail(x, core.AsError(err))
-		}
-		return h.reply(x, http.StatusOK, s.body)
-	case core.ActionGrant, core.ActionListPermissions:
-		sh, err := core.ShapeCollection(s.status, s.body)
-		if err != nil {
-			return h.fail(x, core.AsError(err))
-		}
-		return h.reply(x, http.StatusOK, sh.Body)
-	}
-	sh, err := core.ShapePermission(s.status, s.body)
+	r, err := core.Shape(route, s.status, s.body)
 	if err != nil {
 		return h.fail(x, core.AsError(err))
 	}
-	if route.Action == core.ActionCreateLink {
-		// 201: a new link; 200: the caller's existing link of that type
-		// and scope. Graph's distinction is kept.
-		return h.reply(x, s.status, sh.Body)
-	}
-	return h.reply(x, http.StatusOK, sh.Body)
+	return h.reply(x, r.Status, r.Body)
 }
 
 // upstreamError answers with Graph's error, shaped, and its Retry-After
@@ -67,7 +46,11 @@ func (h *Handler) upstreamError(x *exchange, u *core.UpstreamError, retryAfter s
 // fail answers with one of sharelink's own errors (or core's).
 func (h *Handler) fail(x *exchange, e *core.Error) events.APIGatewayV2HTTPResponse {
 	x.errCode, x.errTarget = e.Code, e.Target
-	return h.reply(x, e.Status, e.AppendJSON(make([]byte, 0, 96+len(e.Message))))
+	resp := h.reply(x, e.Status, e.AppendJSON(make([]byte, 0, 96+len(e.Message))))
+	if e.Allow != "" {
+		resp.Headers["allow"] = e.Allow // every 405 says what the route answers (RFC 9110 §15.5.6)
+	}
+	return resp
 }
 
 // reply writes status, body and the headers every response carries:

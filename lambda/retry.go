@@ -46,7 +46,7 @@ func (h *Handler) send(ctx context.Context, x *exchange, req *core.Request, quer
 		}
 		var s sent
 		if !attemptEnd.After(now) {
-			s.err = &core.Error{Status: 504, Code: core.CodeGatewayTimeout, Message: "no time was left to ask Microsoft Graph"}
+			s.err = core.GatewayTimeout("", "no time was left to ask Microsoft Graph")
 		} else {
 			s.result = h.attempt(ctx, attemptEnd.Sub(now), req, query, auth, x.clientRequestID)
 		}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharelink/sharelink/core"
+
 	"github.com/sharelink/sharelink/tests/graphsim"
 )
 
@@ -395,7 +397,7 @@ func TestServerLimits(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.RequestTimeout = 40 * time.Second
 	l := DefaultServerLimits(cfg)
-	if l.WriteTimeout <= l.ReadTimeout+cfg.RequestTimeout || l.ReadHeaderTimeout > l.ReadTimeout || l.IdleTimeout <= 0 || l.MaxHeaderBytes < maxToken {
+	if l.WriteTimeout <= l.ReadTimeout+cfg.RequestTimeout || l.ReadHeaderTimeout > l.ReadTimeout || l.IdleTimeout <= 0 || l.MaxHeaderBytes < core.MaxBearerToken {
 		t.Fatalf("%+v", l)
 	}
 	srv := NewServer(New(cfg), l)

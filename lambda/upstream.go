@@ -129,13 +129,13 @@ func transportError(parent, attempt context.Context, err error) *core.Error {
 	var ne net.Error
 	switch {
 	case parent.Err() != nil && !errors.Is(parent.Err(), context.DeadlineExceeded):
-		return &core.Error{Status: http.StatusBadGateway, Code: core.CodeBadGateway, Message: "the request was cancelled before Graph answered"}
+		return core.BadGateway("", "the request was cancelled before Graph answered")
 	case errors.Is(attempt.Err(), context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return &core.Error{Status: http.StatusGatewayTimeout, Code: core.CodeGatewayTimeout, Message: "Microsoft Graph did not answer in time"}
+		return core.GatewayTimeout("", "Microsoft Graph did not answer in time")
 	}
 	return badGateway("the connection to Microsoft Graph failed before a complete answer arrived")
 }
 
 func badGateway(msg string) *core.Error {
-	return &core.Error{Status: http.StatusBadGateway, Code: core.CodeBadGateway, Message: msg}
+	return core.BadGateway("", msg)
 }

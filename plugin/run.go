@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"strconv"
 	"time"
 
@@ -34,42 +33,16 @@ type httpResponse struct {
 	Body    []byte
 }
 
-// sendExports are the exports that do I/O, each with the build operation
-// it wraps. noop is the empty export, the per-call floor of a host.
-var sendExports = [...][2]string{{"create_link", "build_create_link"}, {"grant", "build_grant"}}
-
-// exportNames lists every export, in the order version reports them.
-func exportNames() []string {
-	names := ops.Names()
-	for _, s := range sendExports {
-		names = append(names, s[0])
-	}
-	return append(names, "noop")
-}
-
-// versionInfo is the version export's output: ops' version document with
-// the plugin's own exports added to the list. It never changes: made once.
+// versionInfo is the version export's output: ops' version document,
+// every operation of ops' table. It never changes: made once.
 func versionInfo() []byte {
 	if versionDoc == nil {
-		versionDoc = makeVersionInfo()
+		versionDoc = ops.VersionInfo()
 	}
 	return versionDoc
 }
 
 var versionDoc []byte
-
-func makeVersionInfo() []byte {
-	b := ops.VersionInfo()
-	if !bytes.HasSuffix(b, []byte("]}")) {
-		return b
-	}
-	b = b[:len(b)-2]
-	for _, n := range exportNames()[len(ops.Names()):] {
-		b = append(b, ',')
-		b = jsontext.AppendString(b, n)
-	}
-	return append(b, "]}"...)
-}
 
 // instance is what one plugin instance keeps between calls: its config,
 // read on the first call (Extism config is fixed for an instance's life).
@@ -89,33 +62,33 @@ func (in *instance) config(h host) (*ops.Config, error) {
 	return &in.cfg, in.err
 }
 
-// call runs the export name on input.
+// call runs the export name on input: the operation of that name in ops'
+// table, given the host's clock when it needs the time, and sent through
+// the host when it is a send operation.
 func (in *instance) call(name string, input []byte, h host) ([]byte, error) {
 	cfg, err := in.config(h)
 	if err != nil {
 		return nil, err
 	}
-	if !in.fixedNow {
-		switch name {
-		case "build_create_link", "build_grant", "shape_error", "create_link", "grant":
-			now := h.Now()
-			if now.Before(earliestClock) {
-				return nil, &core.Error{Status: 500, Code: core.CodeGeneralException, Target: "now",
-					Message: "the host's clock reads " + now.UTC().Format(time.RFC3339) + ", not the time: " +
-						"give the module the system clock (wazero: ModuleConfig.WithSysWalltime) or set the config key now"}
-			}
-			cfg.Now = now
+	op, err := ops.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if op.Clock && !in.fixedNow {
+		now := h.Now()
+		if now.Before(earliestClock) {
+			return nil, core.Internal("now", "the host's clock reads "+now.UTC().Format(time.RFC3339)+", not the time: "+
+				"give the module the system clock (wazero: ModuleConfig.WithSysWalltime) or set the config key now")
 		}
+		cfg.Now = now
 	}
-	switch name {
-	case "version":
+	switch op.Kind {
+	case ops.KindVersion:
 		return versionInfo(), nil
-	case "create_link":
-		return sendBuilt(ops.CreateLinkRequest, core.ShapePermission, input, cfg, h)
-	case "grant":
-		return sendBuilt(ops.GrantRequest, core.ShapeCollection, input, cfg, h)
+	case ops.KindSend:
+		return sendBuilt(op, input, cfg, h)
 	}
-	return ops.Do(name, input, cfg)
+	return op.Do(input, cfg)
 }
 
 // earliestClock is the guard against a host's fake clock: wazero (so the
@@ -124,18 +97,12 @@ func (in *instance) call(name string, input []byte, h host) ([]byte, error) {
 // wrong, so an export that needs the time refuses a clock before this.
 var earliestClock = time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// envelopeDepth is ops' bound on an input envelope.
-const envelopeDepth = 66
-
-// maxToken bounds the bearer token (Entra ID access tokens are a few KB).
-const maxToken = 16 << 10
-
 // splitToken takes "token" out of a create_link or grant input and gives
 // back the build operation's input. Input that is not a well-formed object
 // is handed on as it is: the build operation reports it exactly as it
 // does for its own export.
 func splitToken(input []byte) (env []byte, token string, err error) {
-	if p, _ := jsontext.Check(input, envelopeDepth); p != jsontext.OK {
+	if p, _ := jsontext.Check(input, ops.EnvelopeDepth); p != jsontext.OK {
 		return input, "", nil
 	}
 	env = append(make([]byte, 0, len(input)), '{')
@@ -148,7 +115,7 @@ func splitToken(input []byte) (env []byte, token string, err error) {
 			return true
 		}
 		if v.Type != gjson.String {
-			err = inputError("token", "'token' must be a string, not "+jsontext.TypeName(v))
+			err = core.Invalid("token", "'token' must be a string, not "+jsontext.TypeName(v))
 			return false
 		}
 		token, found = v.Str, true
@@ -156,45 +123,35 @@ func splitToken(input []byte) (env []byte, token string, err error) {
 	})
 	switch {
 	case dup != "":
-		return nil, "", inputError(dup, "'"+dup+"' appears twice in the input")
+		return nil, "", core.Invalid(dup, "'"+dup+"' appears twice in the input")
 	case err != nil:
 		return nil, "", err
 	case !found:
-		return nil, "", inputError("token", "the input needs 'token', the bearer token to send to Graph")
+		return nil, "", core.Invalid("token", "the input needs 'token', the bearer token to send to Graph")
 	}
-	if token == "" || len(token) > maxToken {
-		return nil, "", inputError("token", "'token' must be a bearer token of 1 to 16384 characters")
-	}
-	for i := 0; i < len(token); i++ {
-		if c := token[i]; c <= ' ' || c >= 0x7f {
-			// Never echo the token: say where, not what.
-			return nil, "", inputError("token", "'token' holds a character a bearer token cannot have, at byte "+strconv.Itoa(i))
-		}
+	if err := core.CheckBearerToken(token); err != nil {
+		return nil, "", err
 	}
 	return append(env, '}'), token, nil
 }
 
-func inputError(target, msg string) *core.Error {
-	return &core.Error{Status: 400, Code: core.CodeInvalidRequest, Target: target, Message: msg}
-}
-
-// sendBuilt is create_link and grant: build the request, send it through
-// the host with the caller's token, and shape the answer — a 2xx as the
-// shape_permission operation writes it (grant always as a collection),
-// anything else as an upstreamError.
-func sendBuilt(build func([]byte, *ops.Config) (core.Request, error), shape func(int, []byte) (core.Shaped, error),
-	input []byte, cfg *ops.Config, h host) ([]byte, error) {
+// sendBuilt runs a send operation (create_link, grant): build the
+// request of its action, send it through the host with the caller's
+// token, and answer a 2xx as the action's row shapes it (grant always as a
+// collection), written as the shape_permission operation writes it;
+// anything else is an upstreamError.
+func sendBuilt(op *ops.Operation, input []byte, cfg *ops.Config, h host) ([]byte, error) {
 	env, token, err := splitToken(input)
 	if err != nil {
 		return nil, err
 	}
-	req, err := build(env, cfg)
+	route, req, err := op.Request(env, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if token == "" {
 		// unreachable: a malformed input fails in the build operation
-		return nil, inputError("token", "the input needs 'token'")
+		return nil, core.Invalid("token", "the input needs 'token'")
 	}
 	resp := h.Send(&httpRequest{
 		Method: req.Method,
@@ -208,22 +165,16 @@ func sendBuilt(build func([]byte, *ops.Config) (core.Request, error), shape func
 	})
 	switch {
 	case resp.Status == 0:
-		return nil, &core.Error{Status: 502, Code: core.CodeBadGateway, Target: "graph_base_url",
-			Message: "the host sent no request to Graph: it must allow the host of graph_base_url " +
-				"(Extism allowed_hosts; the JS SDK also needs runInWorker: true)"}
+		return nil, core.BadGateway("graph_base_url", "the host sent no request to Graph: it must allow the host of graph_base_url "+
+			"(Extism allowed_hosts; the JS SDK also needs runInWorker: true)")
 	case resp.Status < 200 || resp.Status > 299:
 		return nil, shapeUpstream(resp, cfg.Now)
 	}
-	shaped, err := shape(resp.Status, resp.Body)
+	res, err := core.Shape(&route, resp.Status, resp.Body)
 	if err != nil {
 		return nil, err
 	}
-	out := ops.AppendShaped(make([]byte, 0, len(shaped.Body)+64), &shaped)
-	if len(req.Adjusted) == 0 {
-		return out, nil
-	}
-	// A policy that clamped the request says so beside the result.
-	return append(ops.AppendAdjusted(out[:len(out)-1], req.Adjusted), '}'), nil
+	return ops.AppendSent(make([]byte, 0, len(res.Body)+64), &res.Shaped, req.Adjusted), nil
 }
 
 // upstreamError is Graph's error answer, shaped: its text is the error
@@ -242,8 +193,9 @@ func shapeUpstream(resp httpResponse, now time.Time) *upstreamError {
 		}
 	}
 	u := core.ParseUpstreamError(resp.Status, retryAfter, resp.Body, now)
-	b := u.AppendJSON(make([]byte, 0, 256+len(u.Message)))
-	b = append(b[:len(b)-1], `,"status":`...)
+	b := append(make([]byte, 0, 256+len(u.Message)), `{"error":`...)
+	b = u.AppendObject(b)
+	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(u.Status), 10)
 	b = u.AppendRetryFacts(b)
 	return &upstreamError{append(b, '}')}
@@ -255,9 +207,5 @@ func errorText(err error) []byte {
 	if u, ok := err.(*upstreamError); ok {
 		return u.text
 	}
-	e := core.AsError(err)
-	b := e.AppendJSON(make([]byte, 0, 96+len(e.Message)))
-	b = append(b[:len(b)-1], `,"status":`...)
-	b = strconv.AppendInt(b, int64(e.Status), 10)
-	return append(b, '}')
+	return ops.ErrorText(err)
 }

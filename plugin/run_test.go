@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharelink/sharelink/core"
 	"github.com/sharelink/sharelink/core/ops"
 )
 
@@ -46,7 +47,7 @@ func TestVersionListsEveryExport(t *testing.T) {
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if v.Version != ops.Version || strings.Join(v.Exports, ",") != strings.Join(exportNames(), ",") {
+	if v.Version != ops.Version || strings.Join(v.Exports, ",") != strings.Join(ops.Names(), ",") {
 		t.Fatalf("version: %s", out)
 	}
 	for _, want := range []string{"build_create_link", "create_link", "grant", "noop"} {
@@ -190,7 +191,7 @@ func TestTokenInput(t *testing.T) {
 		{`{"path":"/me/drive/items/x/createLink","body":{"type":"view"},"token":"t","path":"/x"}`, "path"},
 		{`{"path":"/me/drive/items/x/createLink","body":{"type":"view"},"token":"t"} x`, "input"},
 		{`{"body":{"type":"view"},"token":"t"}`, "path"},
-		{`{"path":"/me/drive/items/x/createLink","body":{"type":"view"},"token":"` + strings.Repeat("a", maxToken+1) + `"}`, "token"},
+		{`{"path":"/me/drive/items/x/createLink","body":{"type":"view"},"token":"` + strings.Repeat("a", core.MaxBearerToken+1) + `"}`, "token"},
 	} {
 		var in instance
 		h := &fakeHost{now: time.Now()}

@@ -26,27 +26,34 @@ func BuildCreateLink(input []byte, cfg *Config) ([]byte, error) {
 // CreateLinkRequest is BuildCreateLink's request as a value, for hosts
 // that send it themselves.
 func CreateLinkRequest(input []byte, cfg *Config) (core.Request, error) {
+	_, req, err := createLinkRequest(input, cfg)
+	return req, err
+}
+
+// createLinkRequest is the create_link operation's request, with its route.
+func createLinkRequest(input []byte, cfg *Config) (core.Route, core.Request, error) {
 	var in [len(createLinkFields)]gjson.Result
 	if err := readEnvelope(input, createLinkFields[:], in[:]); err != nil {
-		return core.Request{}, err
+		return core.Route{}, core.Request{}, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
 	var err error
 	if in[2].Exists() {
 		if ctx.DriveType, err = core.ParseDriveType(in[2].Str); err != nil {
-			return core.Request{}, err
+			return core.Route{}, core.Request{}, err
 		}
 	}
 	if in[3].Exists() {
 		if ctx.ItemKind, err = core.ParseItemKind(in[3].Str); err != nil {
-			return core.Request{}, err
+			return core.Route{}, core.Request{}, err
 		}
 	}
-	route, err := core.ParseRouteVersion("POST", in[0].Str, cfg.APIVersion)
+	route, err := core.ParseRouteVersion(core.ActionCreateLink.Method(), in[0].Str, cfg.APIVersion)
 	if err != nil {
-		return core.Request{}, err
+		return core.Route{}, core.Request{}, err
 	}
-	return core.BuildCreateLink(&route, bodyBytes(in[1]), &ctx)
+	req, err := core.BuildCreateLink(&route, bodyBytes(in[1]), &ctx)
+	return route, req, err
 }
 
 var grantFields = [...]field{
@@ -66,17 +73,23 @@ func BuildGrant(input []byte, cfg *Config) ([]byte, error) {
 
 // GrantRequest is BuildGrant's request as a value.
 func GrantRequest(input []byte, cfg *Config) (core.Request, error) {
+	_, req, err := grantRequest(input, cfg)
+	return req, err
+}
+
+// grantRequest is the grant operation's request, with its route.
+func grantRequest(input []byte, cfg *Config) (core.Route, core.Request, error) {
 	var in [len(grantFields)]gjson.Result
 	if err := readEnvelope(input, grantFields[:], in[:]); err != nil {
-		return core.Request{}, err
+		return core.Route{}, core.Request{}, err
 	}
 	var share string
 	switch {
 	case in[0].Exists() == in[1].Exists():
-		return core.Request{}, invalidInput("shareId", "give exactly one of 'shareId' and 'url'")
+		return core.Route{}, core.Request{}, invalidInput("shareId", "give exactly one of 'shareId' and 'url'")
 	case in[1].Exists():
 		if err := core.CheckSharingURL(in[1].Str); err != nil {
-			return core.Request{}, err
+			return core.Route{}, core.Request{}, err
 		}
 		share = in[1].Str
 	default:
@@ -84,10 +97,11 @@ func GrantRequest(input []byte, cfg *Config) (core.Request, error) {
 	}
 	route, err := core.GrantRoute(cfg.APIVersion, share)
 	if err != nil {
-		return core.Request{}, err
+		return core.Route{}, core.Request{}, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
-	return core.BuildGrant(&route, bodyBytes(in[2]), &ctx)
+	req, err := core.BuildGrant(&route, bodyBytes(in[2]), &ctx)
+	return route, req, err
 }
 
 var urlFields = [...]field{{"url", gjson.String, true}}

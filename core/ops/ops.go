@@ -5,7 +5,7 @@
 package ops
 
 import (
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
@@ -25,8 +25,8 @@ type Config struct {
 	Policy       *core.Policy
 }
 
-// DefaultGraphBaseURL is Graph's public cloud.
-const DefaultGraphBaseURL = "https://graph.microsoft.com"
+// DefaultGraphBaseURL is Graph's public cloud (core's default).
+const DefaultGraphBaseURL = core.DefaultGraphBaseURL
 
 // ParseConfig reads the configuration keys (graph_base_url, api_version,
 // policy, now) through get, which reports whether a key is set. now is
@@ -34,11 +34,11 @@ const DefaultGraphBaseURL = "https://graph.microsoft.com"
 func ParseConfig(get func(key string) (string, bool), clock func() time.Time) (Config, error) {
 	cfg := Config{GraphBaseURL: DefaultGraphBaseURL}
 	if s, ok := get("graph_base_url"); ok && s != "" {
-		if !(strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) || strings.ContainsAny(s, " ?#") {
-			return cfg, &core.Error{Status: 400, Code: core.CodeInvalidRequest, Target: "graph_base_url",
-				Message: "graph_base_url must be an http(s) URL with no query"}
+		base, err := core.CheckBaseURL(s)
+		if err != nil {
+			return cfg, err
 		}
-		cfg.GraphBaseURL = strings.TrimRight(s, "/")
+		cfg.GraphBaseURL = base
 	}
 	if s, ok := get("api_version"); ok && s != "" {
 		v, err := core.ParseVersion(s)
@@ -57,8 +57,7 @@ func ParseConfig(get func(key string) (string, bool), clock func() time.Time) (C
 	if s, ok := get("now"); ok && s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return cfg, &core.Error{Status: 400, Code: core.CodeInvalidRequest, Target: "now",
-				Message: "now must be an RFC 3339 date-time"}
+			return cfg, core.Invalid("now", "now must be an RFC 3339 date-time")
 		}
 		cfg.Now = t
 	} else if clock != nil {
@@ -67,37 +66,108 @@ func ParseConfig(get func(key string) (string, bool), clock func() time.Time) (C
 	return cfg, nil
 }
 
-// Names lists the operations Do knows, in the order the version op
-// reports. A new slice each call: callers may keep or change it.
-func Names() []string { return append([]string(nil), names[:]...) }
+// Kind is what running an operation takes.
+type Kind uint8
 
-var names = [...]string{
-	"build_create_link", "build_grant", "encode_sharing_url", "decode_sharing_url",
-	"parse_route", "shape_permission", "shape_error", "version",
+const (
+	KindPure    Kind = iota // input to output, here: Do runs it
+	KindSend                // builds an action's request, which a host sends (the plugin's create_link, grant)
+	KindVersion             // the version document (VersionInfo)
+	KindNoop                // does nothing: the per-call floor of a host
+)
+
+// Operation is one plugin operation: the exports, the version document,
+// the schema test and Do all read the one table of them.
+type Operation struct {
+	Name string
+	// Clock: the operation reads the time (expiries, Retry-After dates);
+	// a host without a fixed "now" in its config gives its clock.
+	Clock bool
+	Kind  Kind
+	run   func(input []byte, cfg *Config) ([]byte, error)
+	// Request, for a KindSend operation: the route and the upstream request
+	// its input (the input of the build operation it wraps, without the
+	// token) stands for. The route's action row shapes the answer.
+	Request func(input []byte, cfg *Config) (core.Route, core.Request, error)
+	// Wraps, for a KindSend operation: the build operation whose input it
+	// takes, plus "token".
+	Wraps string
+}
+
+// operations is the table, in the order the version document lists them.
+var operations = [...]Operation{
+	{Name: "build_create_link", Clock: true, run: BuildCreateLink},
+	{Name: "build_grant", Clock: true, run: BuildGrant},
+	{Name: "encode_sharing_url", run: func(in []byte, _ *Config) ([]byte, error) { return EncodeSharingURL(in) }},
+	{Name: "decode_sharing_url", run: func(in []byte, _ *Config) ([]byte, error) { return DecodeSharingURL(in) }},
+	{Name: "parse_route", run: ParseRoute},
+	{Name: "shape_permission", run: func(in []byte, _ *Config) ([]byte, error) { return ShapePermission(in) }},
+	{Name: "shape_error", Clock: true, run: func(in []byte, cfg *Config) ([]byte, error) { return ShapeError(in, cfg.Now) }},
+	{Name: "version", Kind: KindVersion},
+	{Name: "create_link", Clock: true, Kind: KindSend, Request: createLinkRequest, Wraps: "build_create_link"},
+	{Name: "grant", Clock: true, Kind: KindSend, Request: grantRequest, Wraps: "build_grant"},
+	{Name: "noop", Kind: KindNoop},
+}
+
+// Operations is the table of operations, a copy: callers may keep or
+// change it.
+func Operations() []Operation { return append([]Operation(nil), operations[:]...) }
+
+// Names lists every operation, in the order the version document lists
+// them. A new slice each call.
+func Names() []string {
+	names := make([]string, len(operations))
+	for i := range operations {
+		names[i] = operations[i].Name
+	}
+	return names
+}
+
+// Lookup finds the operation named name; an unknown name is a 404 naming
+// "op".
+func Lookup(name string) (*Operation, error) {
+	for i := range operations {
+		if operations[i].Name == name {
+			return &operations[i], nil
+		}
+	}
+	return nil, core.NotFound("op", "no operation is named "+name)
 }
 
 // Do runs the operation op on input. A failure is a *core.Error whose JSON
 // is what a host shows.
 func Do(op string, input []byte, cfg *Config) ([]byte, error) {
-	switch op {
-	case "build_create_link":
-		return BuildCreateLink(input, cfg)
-	case "build_grant":
-		return BuildGrant(input, cfg)
-	case "encode_sharing_url":
-		return EncodeSharingURL(input)
-	case "decode_sharing_url":
-		return DecodeSharingURL(input)
-	case "parse_route":
-		return ParseRoute(input, cfg)
-	case "shape_permission":
-		return ShapePermission(input)
-	case "shape_error":
-		return ShapeError(input, cfg.Now)
-	case "version":
-		return VersionInfo(), nil
+	o, err := Lookup(op)
+	if err != nil {
+		return nil, err
 	}
-	return nil, &core.Error{Status: 404, Code: core.CodeItemNotFound, Target: "op", Message: "no operation is named " + op}
+	return o.Do(input, cfg)
+}
+
+// Do runs o on input. A KindSend operation needs a host to send its request:
+// here it is refused (a 400 naming "op").
+func (o *Operation) Do(input []byte, cfg *Config) ([]byte, error) {
+	switch o.Kind {
+	case KindPure:
+		return o.run(input, cfg)
+	case KindVersion:
+		return VersionInfo(), nil
+	case KindNoop:
+		return nil, nil
+	}
+	return nil, core.Invalid("op", "the operation "+o.Name+" sends a request to Graph: a host runs it (the plugin's "+o.Name+" export)")
+}
+
+// ErrorText is the error text a host shows for a failed operation: the
+// Graph error body with the status beside it,
+// {"error":{"code","message","target"?},"status"}.
+func ErrorText(err error) []byte {
+	e := core.AsError(err)
+	b := append(make([]byte, 0, 112+len(e.Message)), `{"error":`...)
+	b = e.AppendObject(b)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(e.Status), 10)
+	return append(b, '}')
 }
 
 // field describes one property of an operation's input envelope.
@@ -107,19 +177,19 @@ type field struct {
 	required bool
 }
 
-// envelopeDepth bounds an input envelope; a body inside it is checked
+// EnvelopeDepth bounds an input envelope; a body inside it is checked
 // again, with its own schema's depth, by the operation.
-const envelopeDepth = 66
+const EnvelopeDepth = 66
 
 // readEnvelope reads input strictly against fields and returns the values
 // in the same order (missing ones do not Exist).
 func readEnvelope(input []byte, fields []field, out []gjson.Result) error {
-	if p, key := jsontext.Check(input, envelopeDepth); p != jsontext.OK {
+	if p, key := jsontext.Check(input, EnvelopeDepth); p != jsontext.OK {
 		t := key
 		if t == "" {
 			t = "input"
 		}
-		return &core.Error{Status: 400, Code: core.CodeInvalidRequest, Target: t, Message: "the input " + p.String()[len("the body "):]}
+		return core.Invalid(t, "the input "+p.String()[len("the body "):])
 	}
 	var seen [8]string
 	var err error
@@ -163,7 +233,7 @@ func invalidInput(target, msg string) *core.Error {
 	if len(target) > 64 {
 		target = target[:64]
 	}
-	return &core.Error{Status: 400, Code: core.CodeInvalidRequest, Target: target, Message: msg}
+	return core.Invalid(target, msg)
 }
 
 // bodyBytes is a "body" input: a JSON value stands for its own bytes, a
@@ -215,16 +285,17 @@ func AppendAdjusted(dst []byte, adj []core.Adjustment) []byte {
 	return append(dst, ']')
 }
 
-// VersionInfo is the version op's output.
+// VersionInfo is the version document: {"version","exports":[...]},
+// every operation of the table.
 func VersionInfo() []byte {
 	b := append([]byte(nil), `{"version":`...)
 	b = jsontext.AppendString(b, Version)
 	b = append(b, `,"exports":[`...)
-	for i, n := range names {
+	for i := range operations {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsontext.AppendString(b, n)
+		b = jsontext.AppendString(b, operations[i].Name)
 	}
 	return append(b, "]}"...)
 }

@@ -39,19 +39,37 @@ func ShapePermission(input []byte) ([]byte, error) {
 // operation does: {"created","kind","permission"} for one permission,
 // {"permissions","kinds","link"?} for a collection.
 func AppendShaped(b []byte, s *core.Shaped) []byte {
+	return append(appendShapedMembers(b, s), '}')
+}
+
+// AppendSent writes the answer of a send operation (create_link, grant):
+// the shaped answer as AppendShaped writes it, with "adjusted" beside it
+// when the policy changed the request (a clamp is reported, never silent).
+func AppendSent(b []byte, s *core.Shaped, adj []core.Adjustment) []byte {
+	b = appendShapedMembers(b, s)
+	b = AppendAdjusted(b, adj)
+	return append(b, '}')
+}
+
+// appendShapedMembers is AppendShaped without the closing brace.
+func appendShapedMembers(b []byte, s *core.Shaped) []byte {
 	if !s.Collection {
 		b = append(b, `{"created":`...)
 		b = jsontext.AppendBool(b, s.Created)
 		b = append(b, `,"kind":`...)
 		b = jsontext.AppendString(b, s.Kinds[0].String())
 		b = append(b, `,"permission":`...)
-		b = append(b, s.Body...)
-		return append(b, '}')
+		return append(b, s.Body...)
 	}
-	// Body is {"value":[...]}: its array is the permissions.
-	b = append(b, `{"permissions":`...)
-	b = append(b, s.Body[len(`{"value":`):len(s.Body)-1]...)
-	b = append(b, `,"kinds":[`...)
+	// The permissions are core's entries, each written whole.
+	b = append(b, `{"permissions":[`...)
+	for i := range s.Kinds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s.Entry(i)...)
+	}
+	b = append(b, `],"kinds":[`...)
 	for i, k := range s.Kinds {
 		if i > 0 {
 			b = append(b, ',')
@@ -63,7 +81,7 @@ func AppendShaped(b []byte, s *core.Shaped) []byte {
 		b = append(b, `,"link":`...)
 		b = append(b, s.Entry(s.Link)...)
 	}
-	return append(b, '}')
+	return b
 }
 
 var shapeErrorFields = [...]field{

@@ -222,6 +222,9 @@ func checkRefusal(e *entry, a *answer) string {
 	if a.status != e.Want.Status {
 		probs = append(probs, fmt.Sprintf("status %d, want %d", a.status, e.Want.Status))
 	}
+	if a.status == 405 && a.header.Get("Allow") == "" {
+		probs = append(probs, "a 405 without Allow (RFC 9110 §15.5.6)")
+	}
 	if ct := a.header.Get("Content-Type"); ct != "application/json" {
 		probs = append(probs, fmt.Sprintf("Content-Type %q, want application/json", ct))
 	}

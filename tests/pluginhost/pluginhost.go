@@ -18,7 +18,6 @@ import (
 	"time"
 
 	extism "github.com/extism/go-sdk"
-	"github.com/sharelink/sharelink/core"
 	"github.com/sharelink/sharelink/core/ops"
 	"github.com/sharelink/sharelink/tests/vectors"
 	"github.com/tetratelabs/wazero"
@@ -151,19 +150,12 @@ func ErrParts(text []byte) (*vectors.ErrParts, error) {
 }
 
 // ErrorText is the error text the plugin sets for err: the Graph error
-// body with the status beside it.
-func ErrorText(err error) []byte {
-	e := core.AsError(err)
-	b := e.JSON()
-	b = append(b[:len(b)-1], `,"status":`...)
-	b = strconv.AppendInt(b, int64(e.Status), 10)
-	return append(b, '}')
-}
+// body with the status beside it (ops.ErrorText).
+func ErrorText(err error) []byte { return ops.ErrorText(err) }
 
 // Native runs a vector's operation in native core the way the plugin does
 // in a host: config from the vector, the clock when it sets no "now". The
-// result is what the plugin must give, byte for byte; for version that is
-// ops' document with the plugin's own exports added (PluginVersion).
+// result is what the plugin must give, byte for byte.
 func Native(v *vectors.Vector, clock func() time.Time) Result {
 	cfg, err := ops.ParseConfig(v.ConfigValue, clock)
 	var out []byte
@@ -173,26 +165,7 @@ func Native(v *vectors.Vector, clock func() time.Time) Result {
 	if err != nil {
 		return Result{Err: ErrorText(err)}
 	}
-	if v.Op == "version" {
-		out = PluginVersion()
-	}
 	return Result{Output: out}
-}
-
-// PluginExports are the exports the plugin has beyond ops' operations.
-var PluginExports = []string{"create_link", "grant", "noop"}
-
-// PluginVersion is the plugin's version output: ops' version document,
-// its export list extended with PluginExports.
-func PluginVersion() []byte {
-	b := ops.VersionInfo()
-	b = b[:len(b)-2]
-	for _, e := range PluginExports {
-		b = append(b, `,"`...)
-		b = append(b, e...)
-		b = append(b, '"')
-	}
-	return append(b, "]}"...)
 }
 
 // ConfigKey identifies a vector's config, for sharing one instance among
