@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -103,5 +102,5 @@ func goTool() string {
 	if g := os.Getenv("GO"); g != "" {
 		return g
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	return "go"
 }
