@@ -57,7 +57,9 @@ func TestRequestBodiesGrowLinearly(t *testing.T) {
 			func(n int) string { return `{"type":"view",` + manyMembers("@odata.k", n) + `}` },
 			func(w walker, b []byte) *Error { _, err := w.createLink(V1, b, ctx); return err }},
 		{"createLink beta, null properties then keys", "body",
-			func(n int) string { return `{"type":null,"scope":null,` + manyMembers("@odata.k", n) + `,"type":"view"}` },
+			func(n int) string {
+				return `{"type":null,"scope":null,` + manyMembers("@odata.k", n) + `,"type":"view"}`
+			},
 			func(w walker, b []byte) *Error { _, err := w.createLink(Beta, b, ctx); return err }},
 		{"createLink, recipients[2]", "recipients[2]",
 			func(n int) string {
