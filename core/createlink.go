@@ -159,6 +159,7 @@ func (w walker) createLink(v Version, body []byte, ctx *Context) (CreateLink, *E
 	if p, key := jsontext.Check(body, createLinkDepth); p != jsontext.OK {
 		return c, bodyError(p, key)
 	}
+	w = w.of(body)
 	var err *Error
 	var expiration string
 	hasExpiration := false

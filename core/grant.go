@@ -34,6 +34,7 @@ func (w walker) grant(body []byte) (Grant, *Error) {
 	if p, key := jsontext.Check(body, grantDepth); p != jsontext.OK {
 		return g, bodyError(p, key)
 	}
+	w = w.of(body)
 	var err *Error
 	hasRoles := false
 	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, v gjson.Result) bool {

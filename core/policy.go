@@ -70,6 +70,7 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 		e.Target = "policy" + dotted(e.Target)
 		return nil, e
 	}
+	w = w.of(b)
 	p := &Policy{}
 	var err *Error
 	dup, werr := w.members(jsontext.Parse(b), "policy", policyRule, func(k string, v gjson.Result) bool {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/sharelink/sharelink/internal/jsontext"
@@ -21,6 +22,15 @@ const maxMembers = 64
 // complexity tests read it).
 type walker struct {
 	work *int
+	// escapes: the document holds a backslash. Without one no string
+	// can hold a surrogate escape, and members spares the checks.
+	escapes bool
+}
+
+// of is w for the document b, which Check accepted.
+func (w walker) of(b []byte) walker {
+	w.escapes = bytes.IndexByte(b, '\\') >= 0
+	return w
 }
 
 // members walks obj's members as jsontext.Walk.Members does. at names obj
@@ -28,7 +38,7 @@ type walker struct {
 // target of one of its members. A repeated key is returned, for the
 // caller's own message; the other stops are errors here.
 func (w walker) members(obj gjson.Result, at string, member func(k string) string, fn func(k string, v gjson.Result) bool) (dup string, err *Error) {
-	key, stop := jsontext.Walk{Max: maxMembers, Strict: true, Work: w.work}.Members(obj, fn)
+	key, stop := jsontext.Walk{Max: maxMembers, Strict: w.escapes, Work: w.work}.Members(obj, fn)
 	switch stop {
 	case jsontext.Repeated:
 		return key, nil

@@ -124,22 +124,51 @@ func NewKeys(obj []byte, skipAnnotations bool, work *int) Keys {
 // earlier key had the same text.
 func (s *Keys) Add(t []byte) (repeat bool) {
 	i := s.n
-	s.n++
-	if i < smallKeys {
-		for _, x := range s.fixed[:i] {
-			count(s.work)
-			if bytes.Equal(x, t) {
-				repeat = true
-				break
-			}
-		}
-		s.fixed[i] = t
-		return repeat
+	if i >= smallKeys {
+		return s.addMany()
 	}
+	s.n++
+	if s.work != nil {
+		*s.work += i // at most; counted once, off the loop
+	}
+	for _, x := range s.fixed[:i] {
+		if bytes.Equal(x, t) {
+			repeat = true
+			break
+		}
+	}
+	s.fixed[i] = t
+	return repeat
+}
+
+// addMany is Add past smallKeys keys.
+func (s *Keys) addMany() bool {
+	i := s.n
+	s.n++
 	if s.rep == nil {
 		s.rep = Repeats(objectKeys(s.obj, s.skipAnnotations, 0), s.work)
 	}
 	return i < len(s.rep) && s.rep[i]
+}
+
+// bigKeys is the hash-set stage of an object's duplicate check in the
+// canonical writers: which of its keys repeat, and the position of the
+// next one (the first smallKeys were compared directly).
+type bigKeys struct {
+	rep []bool
+	i   int
+}
+
+// newBigKeys reads the keys of the raw object obj (annotations aside).
+func newBigKeys(obj []byte, work *int) *bigKeys {
+	return &bigKeys{rep: Repeats(objectKeys(obj, true, 0), work), i: smallKeys}
+}
+
+// next reports whether the object's next key repeats an earlier one.
+func (b *bigKeys) next() bool {
+	i := b.i
+	b.i++
+	return i < len(b.rep) && b.rep[i]
 }
 
 // Stop says why Walk.Members stopped before the end of an object.
@@ -193,8 +222,10 @@ func (w Walk) Members(obj gjson.Result, fn func(key string, val gjson.Result) bo
 			return false
 		}
 		if n < smallKeys {
+			if w.Work != nil {
+				*w.Work += n
+			}
 			for _, s := range fixed[:n] {
-				count(w.Work)
 				if s == key {
 					stop = Repeated
 					return false
@@ -261,41 +292,43 @@ func Members(obj gjson.Result, seen []string, fn func(key string, val gjson.Resu
 // character: a high surrogate (\uD800–\uDBFF) not followed at once by an
 // escaped low one (\uDC00–\uDFFF), or a low one without a high one
 // before it. Decoders turn such an escape into U+FFFD, so two different
-// texts would read the same.
-func LoneSurrogate[T ~string | ~[]byte](s T) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			continue
-		}
-		if i+1 >= len(s) || s[i+1] != 'u' {
-			i++ // an escape of one character: skip it
-			continue
-		}
-		if i+6 > len(s) {
+// texts would read the same. Text without a backslash costs one
+// IndexByte.
+func LoneSurrogate(s string) bool {
+	for {
+		j := strings.IndexByte(s, '\\')
+		if j < 0 || j+1 >= len(s) {
 			return false
 		}
-		r := hexText(s[i+2 : i+6])
-		i += 5 // on the last hex digit
+		s = s[j:]
+		if s[1] != 'u' {
+			s = s[2:] // an escape of one character: skip it
+			continue
+		}
+		if len(s) < 6 {
+			return false
+		}
+		r := hexText(s[2:6])
+		s = s[6:]
 		switch {
 		case r < 0xD800 || r > 0xDFFF:
 			continue
 		case r >= 0xDC00:
 			return true
 		}
-		if i+7 > len(s) || s[i+1] != '\\' || s[i+2] != 'u' {
+		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 			return true
 		}
-		if r2 := hexText(s[i+3 : i+7]); r2 < 0xDC00 || r2 > 0xDFFF {
+		if r2 := hexText(s[2:6]); r2 < 0xDC00 || r2 > 0xDFFF {
 			return true
 		}
-		i += 6
+		s = s[6:]
 	}
-	return false
 }
 
 // hexText reads four hex digits (Check vouched for them); anything else
 // reads as a value no surrogate test matches.
-func hexText[T ~string | ~[]byte](s T) rune {
+func hexText(s string) rune {
 	var r rune
 	for i := 0; i < 4; i++ {
 		c := s[i]

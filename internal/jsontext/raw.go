@@ -558,8 +558,7 @@ func (w *canonWriter) object(start int, keys []int) int {
 	mark := len(keys)
 	first := true
 	i := start
-	nk := 0        // keys written so far, annotations aside
-	var rep []bool // past smallKeys keys: which of the object's keys repeat
+	var big *bigKeys // past smallKeys keys: the object's keys in a hash set
 	for {
 		i = skipSpace(b, i+1) // past '{' or ','
 		if i >= len(b) || b[i] != '"' {
@@ -585,13 +584,14 @@ func (w *canonWriter) object(start int, keys []int) int {
 				// The first keys are compared with the ones before;
 				// past smallKeys, the object's keys go once into a hash set.
 				var again bool
-				if nk < smallKeys {
+				if len(keys)-mark < 2*smallKeys {
 					again = w.repeated(keys[mark:], ks, ke)
+					keys = append(keys, ks, ke)
 				} else {
-					if rep == nil {
-						rep = Repeats(objectKeys(b[start:], true, 0), w.work)
+					if big == nil {
+						big = newBigKeys(b[start:], w.work)
 					}
-					again = nk < len(rep) && rep[nk]
+					again = big.next()
 				}
 				if again {
 					w.dst = w.dst[:pos]
@@ -599,10 +599,6 @@ func (w *canonWriter) object(start int, keys []int) int {
 					w.dup = b[kStart:end]
 					return i
 				}
-				if nk < smallKeys {
-					keys = append(keys, ks, ke)
-				}
-				nk++
 			}
 			first = false
 			w.dst = append(w.dst, ':')
@@ -621,8 +617,10 @@ func (w *canonWriter) object(start int, keys []int) int {
 
 // repeated reports whether the key written at w.dst[ks:ke] is one of keys.
 func (w *canonWriter) repeated(keys []int, ks, ke int) bool {
+	if w.work != nil {
+		*w.work += len(keys) / 2 // at most; counted once, off the loop
+	}
 	for j := 0; j+1 < len(keys); j += 2 {
-		count(w.work)
 		if keys[j+1]-keys[j] == ke-ks && bytes.Equal(w.dst[keys[j]:keys[j+1]], w.dst[ks:ke]) {
 			return true
 		}
@@ -633,8 +631,10 @@ func (w *canonWriter) repeated(keys []int, ks, ke int) bool {
 // repeated is canonWriter.repeated for tapeWriter. canonWriter keeps its
 // method: this function, inlined into canonWriter.object, slows it.
 func repeated(dst []byte, keys []int, ks, ke int, work *int) bool {
+	if work != nil {
+		*work += len(keys) / 2
+	}
 	for j := 0; j+1 < len(keys); j += 2 {
-		count(work)
 		if keys[j+1]-keys[j] == ke-ks && bytes.Equal(dst[keys[j]:keys[j+1]], dst[ks:ke]) {
 			return true
 		}
@@ -727,8 +727,7 @@ func (w *tapeWriter) object(tape []token, t int, keys []int) int {
 	w.dst = append(w.dst, '{')
 	mark := len(keys)
 	first := true
-	nk := 0 // as in canonWriter.object
-	var rep []bool
+	var big *bigKeys // as in canonWriter.object
 	for u := t + 1; u < next; {
 		kt := tape[u]
 		pos := len(w.dst)
@@ -750,23 +749,20 @@ func (w *tapeWriter) object(tape []token, t int, keys []int) int {
 			continue
 		}
 		var again bool
-		if nk < smallKeys {
+		if len(keys)-mark < 2*smallKeys {
 			again = repeated(w.dst, keys[mark:], ks, ke, w.work)
+			keys = append(keys, ks, ke)
 		} else {
-			if rep == nil {
-				rep = Repeats(objectKeys(w.src[int(tape[t].start)-w.off:], true, 0), w.work)
+			if big == nil {
+				big = newBigKeys(w.src[int(tape[t].start)-w.off:], w.work)
 			}
-			again = nk < len(rep) && rep[nk]
+			again = big.next()
 		}
 		if again {
 			w.dst = w.dst[:pos]
 			w.dup = w.src[int(kt.start)-w.off : tokenEnd(int(kt.end))-w.off]
 			return u
 		}
-		if nk < smallKeys {
-			keys = append(keys, ks, ke)
-		}
-		nk++
 		first = false
 		w.dst = append(w.dst, ':')
 		// A string without escapes, the common value, spares a call.
