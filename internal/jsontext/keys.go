@@ -16,6 +16,10 @@ import (
 // distinct keys).
 const smallKeys = 16
 
+// boundedKeys is the largest Walk.Max whose walks compare every key with
+// the earlier ones (at most 2016 comparisons) rather than build a hash set.
+const boundedKeys = 64
+
 // Repeats reports, for each text, whether an equal text comes before it.
 // Past smallKeys texts it copies them into one string and looks each up
 // in a Go map of substrings of it: two allocations and the map's, one
@@ -206,6 +210,7 @@ type Walk struct {
 func (w Walk) Members(obj gjson.Result, fn func(key string, val gjson.Result) bool) (key string, stop Stop) {
 	var fixed [smallKeys]string
 	var rep []bool
+	var more []string // bounded walks, past smallKeys
 	n := 0
 	obj.ForEach(func(k, v gjson.Result) bool {
 		key = k.Str
@@ -232,6 +237,29 @@ func (w Walk) Members(obj gjson.Result, fn func(key string, val gjson.Result) bo
 				}
 			}
 			fixed[n] = key
+		} else if w.Max > 0 && w.Max <= boundedKeys {
+			// A bounded walk stops at Max: comparing each key with
+			// the earlier ones costs at most Max²/2, less than reading
+			// the object again for a hash set.
+			if more == nil {
+				more = make([]string, 0, w.Max-smallKeys)
+			}
+			if w.Work != nil {
+				*w.Work += n
+			}
+			for _, s := range fixed {
+				if s == key {
+					stop = Repeated
+					return false
+				}
+			}
+			for _, s := range more {
+				if s == key {
+					stop = Repeated
+					return false
+				}
+			}
+			more = append(more, key)
 		} else {
 			if rep == nil {
 				rep = gjsonRepeats(obj, false, w.Max, w.Work)
