@@ -151,15 +151,19 @@ func ParseCreateLink(v Version, body []byte, ctx *Context) (CreateLink, error) {
 }
 
 func parseCreateLink(v Version, body []byte, ctx *Context) (CreateLink, *Error) {
+	return walker{}.createLink(v, body, ctx)
+}
+
+func (w walker) createLink(v Version, body []byte, ctx *Context) (CreateLink, *Error) {
 	var c CreateLink
 	if p, key := jsontext.Check(body, createLinkDepth); p != jsontext.OK {
 		return c, bodyError(p, key)
 	}
-	var seen [12]string
+	w = w.of(body)
 	var err *Error
 	var expiration string
 	hasExpiration := false
-	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, val gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, val gjson.Result) bool {
 		if jsontext.IsAnnotation(k) {
 			return true
 		}
@@ -186,7 +190,7 @@ func parseCreateLink(v Version, body []byte, ctx *Context) (CreateLink, *Error) 
 				err = invalid(k, "'password' must be 1 to 256 bytes")
 			}
 		case "recipients":
-			c.Recipients, err = parseRecipients(val, k, seen[6:6])
+			c.Recipients, err = w.recipients(val, k)
 		case "retainInheritedPermissions":
 			c.RetainInherited, err = triValue(val, k)
 		case "sendNotification":
@@ -202,6 +206,9 @@ func parseCreateLink(v Version, body []byte, ctx *Context) (CreateLink, *Error) 
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return c, werr
+	}
 	if dup != "" {
 		return c, duplicateProperty(dup)
 	}

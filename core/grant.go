@@ -26,18 +26,22 @@ func ParseGrant(body []byte) (Grant, error) {
 }
 
 func parseGrant(body []byte) (Grant, *Error) {
+	return walker{}.grant(body)
+}
+
+func (w walker) grant(body []byte) (Grant, *Error) {
 	var g Grant
 	if p, key := jsontext.Check(body, grantDepth); p != jsontext.OK {
 		return g, bodyError(p, key)
 	}
-	var seen [8]string
+	w = w.of(body)
 	var err *Error
 	hasRoles := false
-	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, v gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, v gjson.Result) bool {
 		switch {
 		case jsontext.IsAnnotation(k):
 		case k == "recipients":
-			g.Recipients, err = parseRecipients(v, k, seen[4:4])
+			g.Recipients, err = w.recipients(v, k)
 		case k == "roles":
 			hasRoles = true
 			err = g.parseRoles(v)
@@ -46,6 +50,9 @@ func parseGrant(body []byte) (Grant, *Error) {
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return g, werr
+	}
 	if dup != "" {
 		return g, duplicateProperty(dup)
 	}
@@ -70,6 +77,8 @@ func (g *Grant) parseRoles(v gjson.Result) *Error {
 		switch {
 		case e.Type != gjson.String:
 			err = invalid("roles", "each role must be a string, not "+jsontext.TypeName(e))
+		case jsontext.LoneSurrogate(e.Raw):
+			err = stringText(e, "roles")
 		case e.Str == "read" && !g.Read:
 			g.Read = true
 		case e.Str == "write" && !g.Write:

@@ -101,6 +101,14 @@ const permissionDepth = 64
 // → KindOwner; a link facet → KindLink; grantedToV2 or grantedTo with at
 // least one member → KindUserGrant; else KindOther.
 //
+// Strings keep their text. An escape that is not a UTF-16 character (a
+// lone surrogate, \uD800–\uDFFF outside a high-low pair) is read as
+// U+FFFD, as gjson and encoding/json read it: request bodies refuse such
+// escapes (what the caller wrote must reach Graph as written), Graph's
+// answers keep them, replaced. Refusing them here would turn a link Graph
+// has already made into a 502 for one broken character of a display
+// name, and U+FFFD is what every JSON client of Graph reads there anyway.
+//
 // Graph's bodies are checked as strictly as requests: malformed JSON,
 // invalid UTF-8, nesting past 64 levels, a non-object permission, a known
 // property of the wrong type, or a key repeated in any object (Graph's
@@ -116,14 +124,20 @@ func ShapePermission(status int, body []byte) (Shaped, error) {
 }
 
 func shapePermission(status int, body []byte) (Shaped, *Error) {
-	out := Shaped{Link: -1}
-	if status != 200 && status != 201 {
-		return out, badGateway("status", "the upstream answered HTTP "+strconv.Itoa(status)+", which carries no permission")
-	}
 	// The index is a field, not a pointer: Body, built in sh, leaves the
 	// call, and a pointer kept beside it would take the index along to
 	// the heap.
 	sh := permShaper{index: -1}
+	return sh.shape(status, body)
+}
+
+// shape is shapePermission on a fresh sh (index -1), whose work the
+// complexity tests may set.
+func (sh *permShaper) shape(status int, body []byte) (Shaped, *Error) {
+	out := Shaped{Link: -1}
+	if status != 200 && status != 201 {
+		return out, badGateway("status", "the upstream answered HTTP "+strconv.Itoa(status)+", which carries no permission")
+	}
 	if p, key := jsontext.CheckIndexed(body, permissionDepth, &sh.ix); p != jsontext.OK {
 		if p != jsontext.TooDeep || key == "" {
 			key = "body"
@@ -277,6 +291,7 @@ type permShaper struct {
 	wrapped  bool // the single permission came as {"value":{...}}
 	index    int  // collection entry being shaped; -1 for a single
 	hasScope bool // the permission being written has a link with a scope
+	work     *int // when not nil, counts key comparisons (the complexity tests)
 }
 
 func badGateway(target, msg string) *Error {
@@ -314,38 +329,6 @@ func (sh *permShaper) path(rel string) string {
 	return p + "." + rel
 }
 
-// textSet holds the texts already met in one object (its decoded keys)
-// or in roles (the roles written), to refuse or drop a repeat. A
-// permission has a dozen members: the first 16 need no allocation.
-type textSet struct {
-	fixed [16][]byte
-	n     int
-	more  [][]byte
-}
-
-// add records t and reports whether it was there already.
-func (s *textSet) add(t []byte) (repeat bool) {
-	for _, x := range s.fixed[:s.n] {
-		if bytes.Equal(x, t) {
-			return true
-		}
-	}
-	for _, x := range s.more {
-		if bytes.Equal(x, t) {
-			return true
-		}
-	}
-	if s.n < len(s.fixed) {
-		s.fixed[s.n] = t
-		s.n++
-	} else {
-		s.more = append(s.more, t)
-	}
-	return false
-}
-
-func (s *textSet) len() int { return s.n + len(s.more) }
-
 func (sh *permShaper) duplicate(rel, k string) bool {
 	k = segmentForMessage(k)
 	sh.err = badGateway(sh.path(rel), "the upstream body repeats the key '"+k+"'; it is ambiguous")
@@ -359,14 +342,17 @@ func (sh *permShaper) wrongType(rel string, v []byte, want string) bool {
 
 // collect reads obj's members into f, checking keys and types.
 func (sh *permShaper) collect(obj []byte, f *permFields) bool {
-	var keys textSet
+	// Graph's answers may hold any number of unknown members: Keys
+	// compares the first keys with the earlier ones and puts them all in
+	// a hash set past that, so that an answer of n keys costs n, not n².
+	keys := jsontext.NewKeys(obj, true, sh.work)
 	ok := true
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
 		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
-		if keys.add(k) {
+		if keys.Add(k) {
 			ok = sh.duplicate(segmentForMessage(string(k)), string(k))
 			break
 		}
@@ -539,25 +525,42 @@ func (sh *permShaper) identities(f *permFields) bool {
 func (sh *permShaper) roles(v []byte) (owner bool) {
 	sh.key("roles")
 	sh.dst = append(sh.dst, '[')
-	var written textSet
-	i := 0
+	// The first roles are compared with the earlier ones; past them, the
+	// roles go once into a hash set (jsontext.Repeats), as keys do.
+	var seen [16][]byte
+	var rep []bool
+	i, written := 0, 0
 	for it := sh.ix.Elements(v); it.Next(&sh.ix); {
 		e := it.Val
 		if e[0] != '"' {
 			sh.wrongType("roles["+strconv.Itoa(i)+"]", e, "a string")
 			break
 		}
-		i++
-		r := jsontext.Unquote(e)
-		mapped := false
-		switch string(r) {
-		case "sp.owner", "sp.member":
-			r, mapped = r[len("sp."):], true // the text "owner" or "member", without an allocation
+		r, mapped := roleText(e)
+		repeat := false
+		if i < len(seen) {
+			for _, x := range seen[:i] {
+				if sh.work != nil {
+					*sh.work++
+				}
+				if bytes.Equal(x, r) {
+					repeat = true
+					break
+				}
+			}
+			seen[i] = r
+		} else {
+			if rep == nil {
+				rep = jsontext.Repeats(roleTexts(v), sh.work)
+			}
+			repeat = i < len(rep) && rep[i]
 		}
-		if written.add(r) {
+		i++
+		if repeat {
 			continue
 		}
-		if written.len() > 1 {
+		written++
+		if written > 1 {
 			sh.dst = append(sh.dst, ',')
 		}
 		if mapped {
@@ -569,6 +572,31 @@ func (sh *permShaper) roles(v []byte) (owner bool) {
 	}
 	sh.dst = append(sh.dst, ']')
 	return owner
+}
+
+// roleText is the text of the role e (a raw string), SharePoint's names
+// mapped: "sp.owner" is "owner", "sp.member" "member" (mapped true).
+func roleText(e []byte) (r []byte, mapped bool) {
+	r = jsontext.Unquote(e)
+	switch string(r) {
+	case "sp.owner", "sp.member":
+		return r[len("sp."):], true // the text "owner" or "member", without an allocation
+	}
+	return r, false
+}
+
+// roleTexts is roleText of each element of the raw array v, up to the
+// first that is not a string (roles stops there).
+func roleTexts(v []byte) [][]byte {
+	var texts [][]byte
+	for e, i := jsontext.NextElement(v, 0); i >= 0; e, i = jsontext.NextElement(v, i) {
+		if e[0] != '"' {
+			break
+		}
+		r, _ := roleText(e)
+		texts = append(texts, r)
+	}
+	return texts
 }
 
 // Slots of the link facet, in output order.
@@ -597,14 +625,14 @@ func linkSlot(k []byte) int {
 func (sh *permShaper) link(obj []byte) bool {
 	var f [lCount][]byte
 	unknown := false
-	var keys textSet
+	keys := jsontext.NewKeys(obj, true, sh.work)
 	ok := true
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
 		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
-		if keys.add(k) {
+		if keys.Add(k) {
 			ok = sh.duplicate("link."+segmentForMessage(string(k)), string(k))
 			break
 		}

@@ -66,15 +66,19 @@ func ParsePolicy(b []byte) (*Policy, error) {
 }
 
 func parsePolicy(b []byte) (*Policy, *Error) {
+	return walker{}.policy(b)
+}
+
+func (w walker) policy(b []byte) (*Policy, *Error) {
 	if pr, key := jsontext.Check(b, 3); pr != jsontext.OK {
 		e := bodyError(pr, key)
 		e.Target = "policy" + dotted(e.Target)
 		return nil, e
 	}
+	w = w.of(b)
 	p := &Policy{}
 	var err *Error
-	var seen [16]string
-	dup := jsontext.Members(jsontext.Parse(b), seen[:0], func(k string, v gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(b), "policy", policyRule, func(k string, v gjson.Result) bool {
 		t := "policy." + k
 		switch k {
 		case "allowedTypes":
@@ -95,7 +99,7 @@ func parsePolicy(b []byte) (*Policy, *Error) {
 				err = invalid(t, "'expiryAction' must be \"reject\" or \"clamp\"")
 			}
 		case "anonymous":
-			err = p.parseAnonymous(v)
+			err = p.parseAnonymous(w, v)
 		case "allowedRecipientDomains":
 			err = eachString(v, t, func(s string) *Error {
 				sub, wild := strings.CutPrefix(s, "*.")
@@ -116,6 +120,9 @@ func parsePolicy(b []byte) (*Policy, *Error) {
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return nil, werr
+	}
 	if dup != "" {
 		return nil, invalid("policy."+dup, "the rule '"+dup+"' appears twice")
 	}
@@ -128,6 +135,9 @@ func parsePolicy(b []byte) (*Policy, *Error) {
 	return p, nil
 }
 
+// policyRule is the target of the rule k.
+func policyRule(k string) string { return "policy." + segmentForMessage(k) }
+
 func dotted(s string) string {
 	if s == "" || s == "body" {
 		return ""
@@ -135,13 +145,12 @@ func dotted(s string) string {
 	return "." + s
 }
 
-func (p *Policy) parseAnonymous(v gjson.Result) *Error {
+func (p *Policy) parseAnonymous(w walker, v gjson.Result) *Error {
 	if !v.IsObject() {
 		return invalid("policy.anonymous", "'anonymous' must be an object")
 	}
 	var err *Error
-	var seen [4]string
-	dup := jsontext.Members(v, seen[:0], func(k string, v gjson.Result) bool {
+	dup, werr := w.members(v, "policy.anonymous", func(k string) string { return "policy.anonymous." + segmentForMessage(k) }, func(k string, v gjson.Result) bool {
 		t := "policy.anonymous." + k
 		switch k {
 		case "requirePassword":
@@ -153,6 +162,9 @@ func (p *Policy) parseAnonymous(v gjson.Result) *Error {
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return werr
+	}
 	if dup != "" {
 		return invalid("policy.anonymous."+dup, "the rule '"+dup+"' appears twice")
 	}
@@ -180,9 +192,12 @@ func eachString(v gjson.Result, t string, fn func(string) *Error) *Error {
 	}
 	var err *Error
 	v.ForEach(func(_, e gjson.Result) bool {
-		if e.Type != gjson.String {
+		switch {
+		case e.Type != gjson.String:
 			err = invalid(t, "'"+t+"' must be an array of strings")
-		} else {
+		case jsontext.LoneSurrogate(e.Raw):
+			err = stringText(e, t)
+		default:
 			err = fn(e.Str)
 		}
 		return err == nil

@@ -23,7 +23,7 @@ const (
 
 // parseRecipients reads a driveRecipient array strictly. prop is the
 // property name used in targets ("recipients").
-func parseRecipients(v gjson.Result, prop string, seen []string) ([]Recipient, *Error) {
+func (w walker) recipients(v gjson.Result, prop string) ([]Recipient, *Error) {
 	if !v.IsArray() {
 		return nil, invalid(prop, "'"+prop+"' must be an array of driveRecipient objects, not "+jsontext.TypeName(v))
 	}
@@ -40,7 +40,7 @@ func parseRecipients(v gjson.Result, prop string, seen []string) ([]Recipient, *
 	v.ForEach(func(_, e gjson.Result) bool {
 		at := prop + "[" + strconv.Itoa(len(out)) + "]"
 		var r Recipient
-		if r, err = parseRecipient(e, at, seen); err != nil {
+		if r, err = w.recipient(e, at); err != nil {
 			return false
 		}
 		for i := range out {
@@ -62,14 +62,14 @@ func (r Recipient) sameAs(o Recipient) bool {
 	return equalFoldASCII(r.Email, o.Email) && r.Alias == o.Alias && equalFoldASCII(r.ObjectID, o.ObjectID)
 }
 
-func parseRecipient(e gjson.Result, at string, seen []string) (Recipient, *Error) {
+func (w walker) recipient(e gjson.Result, at string) (Recipient, *Error) {
 	var r Recipient
 	if !e.IsObject() {
 		return r, invalid(at, "each recipient must be a driveRecipient object, not "+jsontext.TypeName(e))
 	}
 	var err *Error
 	count := 0
-	dup := jsontext.Members(e, seen, func(k string, val gjson.Result) bool {
+	dup, werr := w.members(e, at, func(k string) string { return at + "." + segmentForMessage(k) }, func(k string, val gjson.Result) bool {
 		if jsontext.IsAnnotation(k) {
 			return true
 		}
@@ -100,6 +100,9 @@ func parseRecipient(e gjson.Result, at string, seen []string) (Recipient, *Error
 		count++
 		return true
 	})
+	if werr != nil {
+		return r, werr
+	}
 	if dup != "" {
 		return r, invalid(at+"."+dup, "'"+dup+"' appears twice in the recipient")
 	}

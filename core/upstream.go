@@ -90,7 +90,12 @@ func ParseUpstreamError(status int, retryAfter string, body []byte, now time.Tim
 // readBody fills u from a Graph error body, or says why it cannot.
 func (u *UpstreamError) readBody(body []byte) (why string) {
 	var ix jsontext.Index // nested objects are skipped by it, not read again at each level
-	switch p, _ := jsontext.CheckIndexed(body, upstreamDepth, &ix); p {
+	return u.readIndexed(body, &ix)
+}
+
+// readIndexed is readBody over ix, whose Work the complexity tests set.
+func (u *UpstreamError) readIndexed(body []byte, ix *jsontext.Index) (why string) {
+	switch p, _ := jsontext.CheckIndexed(body, upstreamDepth, ix); p {
 	case jsontext.OK:
 	case jsontext.Empty:
 		return "with an empty body"
@@ -101,11 +106,11 @@ func (u *UpstreamError) readBody(body []byte) (why string) {
 	// body, as gjson.Parse would have made.
 	r := rawBody{body: body}
 	var top [1][]byte
-	if !members(&ix, body, false, errorKeys[:], top[:]) || top[0] == nil || top[0][0] != '{' {
+	if !members(ix, body, false, errorKeys[:], top[:]) || top[0] == nil || top[0][0] != '{' {
 		return "with a body that is not a Graph error"
 	}
 	var e [3][]byte
-	if !members(&ix, top[0], true, errorMemberKeys[:], e[:]) {
+	if !members(ix, top[0], true, errorMemberKeys[:], e[:]) {
 		return "with an ambiguous Graph error (a key appears twice)"
 	}
 	u.Code = r.stringMember(e[0], maxUpstreamField)
@@ -113,7 +118,7 @@ func (u *UpstreamError) readBody(body []byte) (why string) {
 	inner := e[2]
 	for depth := 0; depth < maxInnerErrors && inner != nil && inner[0] == '{'; depth++ {
 		var in [5][]byte
-		if !members(&ix, inner, true, innerErrorKeys[:], in[:]) {
+		if !members(ix, inner, true, innerErrorKeys[:], in[:]) {
 			return "with an ambiguous Graph error (a key appears twice)"
 		}
 		if c := r.stringMember(in[0], maxUpstreamField); c != "" {
@@ -137,10 +142,15 @@ var (
 )
 
 // members finds obj's members named in names (matched in any letter case
-// when fold) and reports false when one of them appears twice.
+// when fold) and reports false when one of them appears twice. Only the
+// named members are kept, so a repeat is found by out[i] != nil: each
+// member costs len(names) comparisons, however many the body has.
 func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]byte) bool {
 	for it := ix.Members(obj); it.Next(ix); {
 		k, v := it.Text, it.Val
+		if ix.Work != nil {
+			*ix.Work += len(names)
+		}
 		for i, n := range names {
 			if string(k) == n || fold && equalFoldASCII(k, n) {
 				if out[i] != nil {

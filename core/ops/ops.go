@@ -191,9 +191,10 @@ func readEnvelope(input []byte, fields []field, out []gjson.Result) error {
 		}
 		return core.Invalid(t, "the input "+p.String()[len("the body "):])
 	}
-	var seen [8]string
 	var err error
-	dup := jsontext.Members(jsontext.Parse(input), seen[:0], func(k string, v gjson.Result) bool {
+	// Strict: a lone surrogate escape in a key or a string (a path, a
+	// body given as text) would be read as U+FFFD, not as what was sent.
+	key, stop := jsontext.Walk{Strict: true}.Members(jsontext.Parse(input), func(k string, v gjson.Result) bool {
 		for i, f := range fields {
 			if f.name != k {
 				continue
@@ -208,8 +209,13 @@ func readEnvelope(input []byte, fields []field, out []gjson.Result) error {
 		err = invalidInput(k, "'"+k+"' is not an input of this operation")
 		return false
 	})
-	if dup != "" {
-		return invalidInput(dup, "'"+dup+"' appears twice in the input")
+	switch stop {
+	case jsontext.Repeated:
+		return invalidInput(key, "'"+key+"' appears twice in the input")
+	case jsontext.SurrogateKey:
+		return invalidInput("input", "a key of the input holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
+	case jsontext.SurrogateValue:
+		return invalidInput(key, "'"+key+"' holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
 	}
 	if err != nil {
 		return err

@@ -8,26 +8,6 @@ func Parse(b []byte) gjson.Result {
 	return gjson.Parse(string(b))
 }
 
-// Members calls fn for each member of obj in document order and stops at
-// the first false. It returns the first key seen twice, if any: Graph reads
-// the last duplicate and gjson the first, so a duplicate is refused rather
-// than guessed at. seen is scratch space the caller may reuse.
-func Members(obj gjson.Result, seen []string, fn func(key string, val gjson.Result) bool) (dup string) {
-	seen = seen[:0]
-	obj.ForEach(func(k, v gjson.Result) bool {
-		key := k.Str
-		for _, s := range seen {
-			if s == key {
-				dup = key
-				return false
-			}
-		}
-		seen = append(seen, key)
-		return fn(key, v)
-	})
-	return dup
-}
-
 // IsAnnotation reports whether key is an OData annotation ("@odata.type",
 // "link@odata.context"): clients send them and sharelink drops them.
 // It takes raw bytes too, so that keys read raw need no conversion.

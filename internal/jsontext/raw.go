@@ -109,6 +109,10 @@ func containerEnd(b []byte, i int) int {
 // whole is read from the bytes, as before. It lives on the caller's
 // stack (about 6 KiB).
 type Index struct {
+	// Work, when not nil, counts the key comparisons of the duplicate
+	// checks made through the index (AppendCanonicalUnique): the
+	// complexity tests read it.
+	Work *int
 	base int // cap of the document: a sub-slice v of it starts at base-cap(v)
 	n    int // tokens recorded
 	tape [tapeLen]token
@@ -470,7 +474,13 @@ func AppendCanonicalRaw(dst, v []byte) []byte {
 // decoded: the canonical form is one per text, and a key without escapes
 // is its own text.
 func AppendCanonicalRawUnique(dst, v []byte) (_ []byte, dup string, found bool) {
-	w := canonWriter{dst: dst, src: v, unique: true}
+	return appendCanonicalRawUnique(dst, v, nil)
+}
+
+// appendCanonicalRawUnique is AppendCanonicalRawUnique counting its key
+// comparisons in work when not nil.
+func appendCanonicalRawUnique(dst, v []byte, work *int) (_ []byte, dup string, found bool) {
+	w := canonWriter{dst: dst, src: v, unique: true, work: work}
 	i := skipSpace(v, 0)
 	if i < len(v) && v[i] != '{' && v[i] != '[' {
 		w.value(i, nil) // a scalar has no keys: spare zeroing the array
@@ -491,6 +501,7 @@ type canonWriter struct {
 	src    []byte
 	unique bool   // find repeated keys
 	dup    []byte // the repeated key, as written in src
+	work   *int   // when not nil, counts key comparisons
 }
 
 // value writes the value at i and returns the index past it; it stops
@@ -547,6 +558,7 @@ func (w *canonWriter) object(start int, keys []int) int {
 	mark := len(keys)
 	first := true
 	i := start
+	var big *bigKeys // past smallKeys keys: the object's keys in a hash set
 	for {
 		i = skipSpace(b, i+1) // past '{' or ','
 		if i >= len(b) || b[i] != '"' {
@@ -569,13 +581,24 @@ func (w *canonWriter) object(start int, keys []int) int {
 			i = valueEnd(b, i)
 		} else {
 			if w.unique {
-				if w.repeated(keys[mark:], ks, ke) {
+				// The first keys are compared with the ones before;
+				// past smallKeys, the object's keys go once into a hash set.
+				var again bool
+				if len(keys)-mark < 2*smallKeys {
+					again = w.repeated(keys[mark:], ks, ke)
+					keys = append(keys, ks, ke)
+				} else {
+					if big == nil {
+						big = newBigKeys(b[start:], w.work)
+					}
+					again = big.next()
+				}
+				if again {
 					w.dst = w.dst[:pos]
 					end, _ := stringEnd(b, kStart)
 					w.dup = b[kStart:end]
 					return i
 				}
-				keys = append(keys, ks, ke)
 			}
 			first = false
 			w.dst = append(w.dst, ':')
@@ -594,6 +617,9 @@ func (w *canonWriter) object(start int, keys []int) int {
 
 // repeated reports whether the key written at w.dst[ks:ke] is one of keys.
 func (w *canonWriter) repeated(keys []int, ks, ke int) bool {
+	if w.work != nil {
+		*w.work += len(keys) / 2 // at most; counted once, off the loop
+	}
 	for j := 0; j+1 < len(keys); j += 2 {
 		if keys[j+1]-keys[j] == ke-ks && bytes.Equal(w.dst[keys[j]:keys[j+1]], w.dst[ks:ke]) {
 			return true
@@ -604,7 +630,10 @@ func (w *canonWriter) repeated(keys []int, ks, ke int) bool {
 
 // repeated is canonWriter.repeated for tapeWriter. canonWriter keeps its
 // method: this function, inlined into canonWriter.object, slows it.
-func repeated(dst []byte, keys []int, ks, ke int) bool {
+func repeated(dst []byte, keys []int, ks, ke int, work *int) bool {
+	if work != nil {
+		*work += len(keys) / 2
+	}
 	for j := 0; j+1 < len(keys); j += 2 {
 		if keys[j+1]-keys[j] == ke-ks && bytes.Equal(dst[keys[j]:keys[j+1]], dst[ks:ke]) {
 			return true
@@ -623,9 +652,9 @@ func (ix *Index) AppendCanonicalUnique(dst, v []byte) (_ []byte, dup string, fou
 	}
 	t := ix.find(v, 0)
 	if t < 0 {
-		return AppendCanonicalRawUnique(dst, v)
+		return appendCanonicalRawUnique(dst, v, ix.Work)
 	}
-	w := tapeWriter{dst: dst, src: v, off: ix.base - cap(v)}
+	w := tapeWriter{dst: dst, src: v, off: ix.base - cap(v), work: ix.Work}
 	tape := ix.tape[:ix.n]
 	if v[0] != '{' && v[0] != '[' {
 		w.value(tape, t, nil)
@@ -643,10 +672,11 @@ func (ix *Index) AppendCanonicalUnique(dst, v []byte) (_ []byte, dup string, fou
 // tape is passed down, not kept in w: dst's appends make w's contents
 // escape, and the Index with them.
 type tapeWriter struct {
-	dst []byte
-	src []byte // the value being written
-	off int    // where src starts in the document
-	dup []byte
+	dst  []byte
+	src  []byte // the value being written
+	off  int    // where src starts in the document
+	dup  []byte
+	work *int // when not nil, counts key comparisons
 }
 
 // value writes the value at entry t and returns the entry past it.
@@ -697,6 +727,7 @@ func (w *tapeWriter) object(tape []token, t int, keys []int) int {
 	w.dst = append(w.dst, '{')
 	mark := len(keys)
 	first := true
+	var big *bigKeys // as in canonWriter.object
 	for u := t + 1; u < next; {
 		kt := tape[u]
 		pos := len(w.dst)
@@ -717,12 +748,21 @@ func (w *tapeWriter) object(tape []token, t int, keys []int) int {
 			u = max(int(tape[u].next), u+1)
 			continue
 		}
-		if repeated(w.dst, keys[mark:], ks, ke) {
+		var again bool
+		if len(keys)-mark < 2*smallKeys {
+			again = repeated(w.dst, keys[mark:], ks, ke, w.work)
+			keys = append(keys, ks, ke)
+		} else {
+			if big == nil {
+				big = newBigKeys(w.src[int(tape[t].start)-w.off:], w.work)
+			}
+			again = big.next()
+		}
+		if again {
 			w.dst = w.dst[:pos]
 			w.dup = w.src[int(kt.start)-w.off : tokenEnd(int(kt.end))-w.off]
 			return u
 		}
-		keys = append(keys, ks, ke)
 		first = false
 		w.dst = append(w.dst, ':')
 		// A string without escapes, the common value, spares a call.

@@ -124,18 +124,33 @@ func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup 
 		if keys != nil {
 			mark = len(*keys)
 		}
+		nk := 0 // keys met, annotations aside
+		var rep []bool
 		v.ForEach(func(k, e gjson.Result) bool {
 			if IsAnnotation(k.Str) {
 				return true
 			}
 			if keys != nil {
-				for _, s := range (*keys)[mark:] {
-					if s == k.Str {
+				// As in canonWriter.object: past smallKeys keys, the
+				// object's keys go once into a hash set.
+				if nk < smallKeys {
+					for _, s := range (*keys)[mark:] {
+						if s == k.Str {
+							dup, found = k.Str, true
+							return false
+						}
+					}
+					*keys = append(*keys, k.Str)
+				} else {
+					if rep == nil {
+						rep = gjsonRepeats(v, true, 0, nil)
+					}
+					if nk < len(rep) && rep[nk] {
 						dup, found = k.Str, true
 						return false
 					}
 				}
-				*keys = append(*keys, k.Str)
+				nk++
 			}
 			dst = AppendKey(dst, k.Str)
 			dst, dup, found = appendCanonical(dst, e, keys)

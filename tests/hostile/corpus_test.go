@@ -154,6 +154,25 @@ func (g *generator) make() (string, error) {
 				return "", fmt.Errorf("recipients: unknown form %q", g.Form)
 			}
 		}
+	case "keys":
+		// Count distinct members "{Unit}0":{Form},"{Unit}1":{Form},…
+		// (Form a JSON value, default 0), joined by Sep (default ",").
+		if g.Count > 1<<20 {
+			return "", fmt.Errorf("keys: count over the bound")
+		}
+		sep, val := g.Sep, g.Form
+		if sep == "" {
+			sep = ","
+		}
+		if val == "" {
+			val = "0"
+		}
+		for i := range g.Count {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			fmt.Fprintf(&b, `"%s%d":%s`, g.Unit, i, val)
+		}
 	default:
 		return "", fmt.Errorf("unknown generator %q", g.Name)
 	}
