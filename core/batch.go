@@ -684,7 +684,11 @@ func parseBatchResponse(body []byte, sent []string) ([]StepResponse, *Error) {
 		case k == "responses":
 			responses = v
 		default:
-			err = badGateway(segmentForMessage(k), "Graph's batch answer has an unknown member '"+segmentForMessage(k)+"'")
+			t := segmentForMessage(k)
+			if k == "" {
+				t = "body"
+			}
+			err = badGateway(t, "Graph's batch answer has an unknown member '"+segmentForMessage(k)+"'")
 		}
 		return err == nil
 	})
@@ -776,6 +780,9 @@ func parseStepResponse(v gjson.Result, at string) (StepResponse, *Error) {
 				r.Body = []byte(val.Raw)
 			}
 		default:
+			if k == "" {
+				t = at
+			}
 			err = badGateway(t, "a batch response has an unknown member '"+segmentForMessage(k)+"'")
 		}
 		return err == nil
