@@ -882,3 +882,16 @@ func AppendBatchResponse(dst []byte, rs []StepResponse) []byte {
 	}
 	return append(dst, "]}"...)
 }
+
+// BatchURL turns an upstream path built by core ("/v1.0/me/drive/…",
+// Route.Upstream) into the url of a batch step: the same escaped path
+// without its version, as a batch's urls are relative to the batch's
+// version. A path without a version prefix is returned as it is.
+func BatchURL(upstream string) string {
+	for _, v := range [...]string{"/v1.0/", "/beta/"} {
+		if strings.HasPrefix(upstream, v) {
+			return upstream[len(v)-1:]
+		}
+	}
+	return upstream
+}

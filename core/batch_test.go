@@ -448,3 +448,27 @@ func FuzzBatchResponse(f *testing.F) {
 		}
 	})
 }
+
+func TestBatchURL(t *testing.T) {
+	r, err := ParseRoute("POST", "/beta/me/drive/root:/a b/c.docx:/createLink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := BatchURL(r.Upstream)
+	if strings.HasPrefix(u, "/beta") || !strings.HasPrefix(u, "/me/drive/") {
+		t.Fatalf("%s → %s", r.Upstream, u)
+	}
+	for in, want := range map[string]string{"/v1.0/me": "/me", "/beta/drives/1/items/2": "/drives/1/items/2", "/me": "/me", "/v1.0x/me": "/v1.0x/me"} {
+		if got := BatchURL(in); got != want {
+			t.Errorf("BatchURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	out, err := AppendBatchRequest(nil, []OutStep{{ID: "1", Method: "POST", URL: u, Headers: []Header{{"Content-Type", "application/json"}}, Body: []byte(`{"type":"view"}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseBatch(out)
+	if err != nil || b.Steps[0].URL != u {
+		t.Fatalf("%+v %v", b, err)
+	}
+}
