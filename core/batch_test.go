@@ -123,7 +123,7 @@ func roundTrip(t testing.TB, b Batch) {
 func outSteps(steps []BatchStep) []OutStep {
 	out := make([]OutStep, len(steps))
 	for i, s := range steps {
-		out[i] = OutStep{ID: s.ID, Method: s.Method, URL: s.URL, Headers: s.Headers, Body: s.Body, DependsOn: s.DependsOn}
+		out[i] = OutStep(s)
 	}
 	return out
 }
@@ -470,5 +470,53 @@ func TestBatchURL(t *testing.T) {
 	b, err := ParseBatch(out)
 	if err != nil || b.Steps[0].URL != u {
 		t.Fatalf("%+v %v", b, err)
+	}
+}
+
+// Bounds: inputs far past every limit are refused in a single pass, never
+// walked member by member with a duplicate check each.
+func TestBoundsOnHugeInputs(t *testing.T) {
+	// distinct keys: a repeated one would be refused at its second
+	// occurrence anyway.
+	keys := make([]string, 100000)
+	for i := range keys {
+		keys[i] = `"@odata.x` + strconv.Itoa(i) + `":1`
+	}
+	ann := strings.Join(keys, ",")
+	for _, tt := range []struct {
+		name string
+		run  func() error
+	}{
+		{"invite recipient", func() error {
+			_, err := ParseInvite(V1, []byte(`{"recipients":[{`+ann+`,"email":"a@contoso.com"}],"roles":["read"]}`), &Context{Now: testNow})
+			return err
+		}},
+		{"revokeGrants grantee", func() error {
+			_, err := ParseRevokeGrants([]byte(`{"grantees":[{` + ann + `}]}`))
+			return err
+		}},
+		{"permission update", func() error {
+			_, err := ParsePermissionUpdate([]byte(`{`+ann+`}`), &Context{Now: testNow})
+			return err
+		}},
+		{"batch step", func() error {
+			_, err := ParseBatch([]byte(batchOf(`{` + ann + `,"id":"1","method":"GET","url":"/me"}`)))
+			return err
+		}},
+		{"batch body", func() error {
+			_, err := ParseBatch([]byte(batchOf(`{"id":"1","method":"POST","url":"/me","headers":{"Content-Type":"application/json"},"body":{` + ann + `}}`)))
+			return err
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { wantErr(t, tt.run(), "body") })
+	}
+	// Graph's answer: members past the bounds stop the walk.
+	_, err := ParseBatchResponse([]byte(`{"responses":[{`+ann+`}]}`), []string{"1"})
+	if e, ok := err.(*Error); !ok || e.Status != 502 {
+		t.Fatalf("%v", err)
+	}
+	_, err = ParseBatchResponse([]byte(`{`+ann+`}`), []string{"1"})
+	if e, ok := err.(*Error); !ok || e.Status != 502 {
+		t.Fatalf("%v", err)
 	}
 }
