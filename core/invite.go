@@ -67,7 +67,6 @@ func parseInvite(_ Version, body []byte, ctx *Context) (Invite, *Error) {
 	// separate scratch for the recipients: a shared array would let a
 	// recipient's keys overwrite the top level's and hide a duplicate.
 	var seen [12]string
-	var rseen [4]string
 	var err *Error
 	var expiration string
 	hasExpiration, hasRoles := false, false
@@ -85,7 +84,7 @@ func parseInvite(_ Version, body []byte, ctx *Context) (Invite, *Error) {
 		}
 		switch k {
 		case "recipients":
-			in.Recipients, err = parseRecipients(val, k, rseen[:0])
+			in.Recipients, err = walker{}.of(body).recipients(val, k)
 		case "roles":
 			hasRoles = true
 			in.Read, in.Write, err = parseReadWrite(val, k)

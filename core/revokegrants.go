@@ -36,14 +36,13 @@ func parseRevokeGrants(body []byte) (RevokeGrants, *Error) {
 		return r, err
 	}
 	var seen [4]string
-	var rseen [4]string
 	var err *Error
 	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, v gjson.Result) bool {
 		switch {
 		case jsontext.IsAnnotation(k):
 		case k == "grantees":
 			if v.Type != gjson.Null { // null means absent
-				r.Grantees, err = parseRecipients(v, k, rseen[:0])
+				r.Grantees, err = walker{}.of(body).recipients(v, k)
 			}
 		default:
 			err = unknownProperty(k)
