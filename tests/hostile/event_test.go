@@ -18,11 +18,7 @@ import (
 // lambda.Handle reads directly, so the handler must refuse them itself:
 // a 4xx Graph error, nothing sent upstream, never a 5xx.
 func TestEventHeadersWithControlBytes(t *testing.T) {
-	sim, base := graphsimtest.Serve(t)
-	cfg := lambda.DefaultConfig()
-	cfg.GraphBaseURL = base
-	cfg.AttemptTimeout = 5 * time.Second
-	h := lambda.New(cfg, lambda.WithLogger(lambda.NewLogger(&logcapture.Buffer{})))
+	send := eventSender(t)
 
 	valid := `{"type":"view","scope":"organization"}`
 	for _, c := range []struct {
@@ -41,23 +37,7 @@ func TestEventHeadersWithControlBytes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			hd := map[string]string{"authorization": "Bearer " + token, "content-type": "application/json"}
 			hd[c.header] = c.value
-			ev := events.APIGatewayV2HTTPRequest{
-				Version: "2.0", RouteKey: "$default", RawPath: placeholders.Replace("{{create}}"), Headers: hd, Body: c.body,
-				RequestContext: events.APIGatewayV2HTTPRequestContext{
-					HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: placeholders.Replace("{{create}}")}},
-			}
-			before := sim.Total()
-			resp, err := h.Handle(context.Background(), ev)
-			if err != nil {
-				t.Fatalf("Handle returned an error: %v", err)
-			}
-			if d := sim.Total() - before; d != 0 {
-				t.Errorf("reached graphsim (%d requests)", d)
-			}
-			var g graphError
-			if json.Unmarshal([]byte(resp.Body), &g) != nil || g.Error == nil || g.Error.Code == nil {
-				t.Fatalf("%d, not a Graph error: %.300s", resp.StatusCode, resp.Body)
-			}
+			resp, g := send(t, "POST", placeholders.Replace("{{create}}"), hd, c.body)
 			if resp.StatusCode != c.status || *g.Error.Code != c.code {
 				t.Errorf("%d %s, want %d %s: %.300s", resp.StatusCode, *g.Error.Code, c.status, c.code, resp.Body)
 			}
@@ -65,5 +45,37 @@ func TestEventHeadersWithControlBytes(t *testing.T) {
 				t.Errorf("client-request-id %q echoed", v)
 			}
 		})
+	}
+}
+
+// eventSender is a handler in front of a fresh graphsim, and a function
+// that sends it one API Gateway event and checks what every hostile event
+// must get: a Graph error, and nothing sent upstream.
+func eventSender(t *testing.T) func(t *testing.T, method, path string, hd map[string]string, body string) (events.APIGatewayV2HTTPResponse, graphError) {
+	sim, base := graphsimtest.Serve(t)
+	cfg := lambda.DefaultConfig()
+	cfg.GraphBaseURL = base
+	cfg.AttemptTimeout = 5 * time.Second
+	h := lambda.New(cfg, lambda.WithLogger(lambda.NewLogger(&logcapture.Buffer{})))
+	return func(t *testing.T, method, path string, hd map[string]string, body string) (events.APIGatewayV2HTTPResponse, graphError) {
+		t.Helper()
+		ev := events.APIGatewayV2HTTPRequest{
+			Version: "2.0", RouteKey: "$default", RawPath: path, Headers: hd, Body: body,
+			RequestContext: events.APIGatewayV2HTTPRequestContext{
+				HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path}},
+		}
+		before := sim.Total()
+		resp, err := h.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatalf("Handle returned an error: %v", err)
+		}
+		if d := sim.Total() - before; d != 0 {
+			t.Errorf("reached graphsim (%d requests)", d)
+		}
+		var g graphError
+		if json.Unmarshal([]byte(resp.Body), &g) != nil || g.Error == nil || g.Error.Code == nil {
+			t.Fatalf("%d, not a Graph error: %.300s", resp.StatusCode, resp.Body)
+		}
+		return resp, g
 	}
 }

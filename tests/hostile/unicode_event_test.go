@@ -1,16 +1,6 @@
 package hostile_test
 
-import (
-	"context"
-	"encoding/json"
-	"testing"
-	"time"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/sharelink/sharelink/internal/logcapture"
-	"github.com/sharelink/sharelink/lambda"
-	"github.com/sharelink/sharelink/tests/graphsim/graphsimtest"
-)
+import "testing"
 
 // TestDecodedUnicodePaths covers what the HTTP corpus cannot carry: API
 // Gateway hands the function its path already percent-decoded, so a
@@ -19,11 +9,7 @@ import (
 // folding matches them to ASCII keywords and hosts; sharelink's must not.
 // Each must be a 4xx Graph error with nothing sent upstream.
 func TestDecodedUnicodePaths(t *testing.T) {
-	sim, base := graphsimtest.Serve(t)
-	cfg := lambda.DefaultConfig()
-	cfg.GraphBaseURL = base
-	cfg.AttemptTimeout = 5 * time.Second
-	h := lambda.New(cfg, lambda.WithLogger(lambda.NewLogger(&logcapture.Buffer{})))
+	send := eventSender(t)
 	create := `{"type":"view","scope":"organization"}`
 	grant := `{"recipients":[{"email":"bob@contoso.com"}],"roles":["read"]}`
 	for _, c := range []struct {
@@ -51,23 +37,7 @@ func TestDecodedUnicodePaths(t *testing.T) {
 			if c.body != "" {
 				hd["content-type"] = "application/json"
 			}
-			ev := events.APIGatewayV2HTTPRequest{
-				Version: "2.0", RouteKey: "$default", RawPath: c.path, Headers: hd, Body: c.body,
-				RequestContext: events.APIGatewayV2HTTPRequestContext{
-					HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: c.method, Path: c.path}},
-			}
-			before := sim.Total()
-			resp, err := h.Handle(context.Background(), ev)
-			if err != nil {
-				t.Fatalf("Handle returned an error: %v", err)
-			}
-			if d := sim.Total() - before; d != 0 {
-				t.Errorf("reached graphsim (%d requests)", d)
-			}
-			var g graphError
-			if json.Unmarshal([]byte(resp.Body), &g) != nil || g.Error == nil || g.Error.Code == nil {
-				t.Fatalf("%d, not a Graph error: %.300s", resp.StatusCode, resp.Body)
-			}
+			resp, _ := send(t, c.method, c.path, hd, c.body)
 			if resp.StatusCode != c.status {
 				t.Errorf("%d, want %d: %.300s", resp.StatusCode, c.status, resp.Body)
 			}
