@@ -192,3 +192,52 @@ func TestBatchLogTargets(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBuildBatch: any body either is refused whole or gives a built
+// batch whose every step is answered locally or forwarded, whose upstream
+// batch is one sharelink itself accepts, and whose answer to any Graph
+// reply is one JSON batch answer of every step, in request order.
+func FuzzBuildBatch(f *testing.F) {
+	for _, s := range []string{
+		`{"requests":[{"id":"1","method":"GET","url":"/me/drive/items/1/permissions?$select=id"}]}`,
+		`{"requests":[{"id":"a","method":"POST","url":"me/drive/root:/x.docx:/createLink","headers":{"Content-Type":"application/json"},"body":{"type":"view"}},{"id":"b","method":"GET","url":"/v1.0/me","dependsOn":["a"]}]}`,
+		`{"requests":[{"id":"g","method":"POST","url":"/shares/u!aHR0cHM6Ly94/permission/grant","headers":{"Content-Type":"application/json"},"body":{"recipients":[{"email":"a@b.c"}],"roles":["read"]}},{"id":"d","method":"DELETE","url":"/drives/d/items/i/permissions/p","dependsOn":["g"]}]}`,
+	} {
+		f.Add([]byte(s), []byte(`{"responses":[{"id":"1","status":429,"headers":{"Retry-After":"2"},"body":{}}]}`))
+	}
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body, graph []byte) {
+		b, err := BuildBatch(body, V1, &Context{Now: now})
+		if err != nil {
+			if e := AsError(err); e.Status != 400 || e.Target == "" {
+				t.Fatalf("refused whole with %+v", e)
+			}
+			return
+		}
+		for i, st := range b.Steps {
+			if st.Forward == st.Answered {
+				t.Fatalf("step %d: forwarded %v, answered %v", i, st.Forward, st.Answered)
+			}
+		}
+		pending := b.Pending()
+		if len(pending) > 0 {
+			up, err := b.AppendUpstream(nil, pending)
+			if err != nil {
+				t.Fatalf("the upstream batch is refused: %v", err)
+			}
+			if _, err := ParseBatch(up); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := ShapeBatch(&b, 200, "", graph, now)
+		var a struct{ Responses []struct{ ID string } }
+		if err := json.Unmarshal(out, &a); err != nil || len(a.Responses) != len(b.Steps) {
+			t.Fatalf("answer %s: %v", out, err)
+		}
+		for i, r := range a.Responses {
+			if r.ID != b.Steps[i].ID {
+				t.Fatalf("answer %d is %q, want %q", i, r.ID, b.Steps[i].ID)
+			}
+		}
+	})
+}
