@@ -19,6 +19,7 @@ const (
 	ActionGetPermission                      // GET …/permissions/{id}
 	ActionDeletePermission                   // DELETE …/permissions/{id}
 	ActionGetItem                            // GET of the item itself (e.g. /shares/{id}/driveItem)
+	ActionBatch                              // POST /$batch (JSON batching: BuildBatch, ShapeBatch)
 )
 
 // Each action's route form, method, body, upstream request and answer are
@@ -42,7 +43,10 @@ type actionRow struct {
 	// hold '/' (words matched case-insensitively, written as spelt here);
 	// id names the ID segment that follows it ("" for none). Rows of one
 	// form differ by method.
-	share   bool
+	share bool
+	// batch: the route is /{version}/<segment> alone (no item); its body
+	// and answer are BuildBatch's and ShapeBatch's, not Build's and Shape's.
+	batch   bool
 	segment string
 	id      string
 	// method is the method the action answers, case-sensitive (RFC 9110),
@@ -93,6 +97,10 @@ var actions = [...]actionRow{
 		name: "getItem", method: "GET",
 		shape: answerItem, status: 200, reads: true,
 	},
+	ActionBatch: {
+		name: "batch", batch: true, segment: "$batch", method: "POST",
+		status: 200,
+	},
 }
 
 // row is a's row; the zero row (no method) for an Action not in the table.
@@ -115,12 +123,16 @@ func (a Action) Method() string { return a.row().method }
 
 // TakesBody says whether the action has a request body: a transport reads
 // (and bounds, decodes, checks the media type of) a body only for these.
-func (a Action) TakesBody() bool { return a.row().build != nil }
+func (a Action) TakesBody() bool { r := a.row(); return r.build != nil || r.batch }
+
+// IsBatch says whether the action is a JSON batch ($batch), built by
+// BuildBatch and answered by ShapeBatch rather than Build and Shape.
+func (a Action) IsBatch() bool { return a.row().batch }
 
 // sameForm says whether two rows share a route form (and differ only by
 // method).
 func sameForm(a, b *actionRow) bool {
-	return a.share == b.share && a.segment == b.segment && a.id == b.id
+	return a.share == b.share && a.batch == b.batch && a.segment == b.segment && a.id == b.id
 }
 
 // forMethod picks, among the rows of form's route form, the one answering
@@ -153,7 +165,7 @@ func expectedTails() string {
 	for i := range actions {
 		r := &actions[i]
 		switch {
-		case r.method == "" || r.share:
+		case r.method == "" || r.share || r.batch:
 		case r.segment == "":
 			end = true
 		default:
@@ -179,8 +191,8 @@ func expectedTails() string {
 // that takes one (body is ignored for one that does not).
 func Build(r *Route, body []byte, ctx *Context) (Request, error) {
 	row := r.Action.row()
-	if row.method == "" {
-		return Request{}, invalid("path", "the route names no Graph sharing action")
+	if row.method == "" || row.batch {
+		return Request{}, invalid("path", "the route names no Graph sharing action (a $batch is BuildBatch's)")
 	}
 	var req Request
 	if row.build != nil {
@@ -211,8 +223,8 @@ func Shape(r *Route, status int, body []byte) (Response, error) {
 	out := Response{Status: row.status, Shaped: Shaped{Link: -1}}
 	var err *Error
 	switch {
-	case row.method == "":
-		return out, invalid("path", "the route names no Graph sharing action")
+	case row.method == "" || row.batch:
+		return out, invalid("path", "the route names no Graph sharing action (a $batch is ShapeBatch's)")
 	case row.shape == answerNone:
 		return out, nil
 	case row.shape == answerItem:

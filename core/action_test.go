@@ -13,7 +13,7 @@ func TestActionTableIsComplete(t *testing.T) {
 		if r.name == "" || r.method == "" || (r.shape != answerNone && r.status == 0 && !r.created) {
 			t.Errorf("action %d: incomplete row %+v", a, *r)
 		}
-		if a.String() != r.name || a.Method() != r.method || a.TakesBody() != (r.build != nil) {
+		if a.String() != r.name || a.Method() != r.method || a.TakesBody() != (r.build != nil || r.batch) || a.IsBatch() != r.batch {
 			t.Errorf("%s: accessors disagree with the row", a)
 		}
 	}

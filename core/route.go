@@ -120,6 +120,9 @@ func (p *routeParser) parse(method, path string) *Error {
 	p.buf = append(p.buf, p.r.Version.String()...)
 	p.buf = append(p.buf, '/')
 	p.base = len(p.buf)
+	if form := p.batchForm(); form != 0 {
+		return p.batchAction(form, method)
+	}
 	if form := p.shareForm(); form != 0 {
 		return p.shareAction(form, method)
 	}
@@ -441,6 +444,36 @@ func (p *routeParser) shareForm() Action {
 	return 0
 }
 
+// batchForm is the batch action (a row with batch set) whose form the
+// path has: its segment alone after the version ("/v1.0/$batch"; the word
+// matched case-insensitively and percent-decoded, "%24batch" being how
+// some clients escape '$'); 0 for none.
+func (p *routeParser) batchForm() Action {
+	if p.n-p.i != 1 || p.segs[p.i].path {
+		return 0
+	}
+	w, ok := percentDecode(p.segs[p.i].raw)
+	for i := range actions {
+		if r := &actions[i]; ok && r.batch && r.method != "" && equalFoldASCII(w, r.segment) {
+			return Action(i)
+		}
+	}
+	return 0
+}
+
+// batchAction writes a batch route and checks the method.
+func (p *routeParser) batchAction(form Action, method string) *Error {
+	p.i++
+	p.word(form.row().segment)
+	a, err := forMethod(form, method)
+	if err != nil {
+		return err
+	}
+	p.r.Action = a
+	p.r.Upstream = string(p.buf)
+	return nil
+}
+
 // shareAction reads a share action's route and checks the method.
 func (p *routeParser) shareAction(form Action, method string) *Error {
 	p.accept("shares")
@@ -507,7 +540,7 @@ func (p *routeParser) itemForm() Action {
 	left := p.n - p.i
 	for i := range actions {
 		r := &actions[i]
-		if r.method == "" || r.share {
+		if r.method == "" || r.share || r.batch {
 			continue
 		}
 		words := 0

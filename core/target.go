@@ -49,6 +49,10 @@ var policyRules = [...]string{"allowedTypes", "allowedScopes", "denyAnonymous", 
 // in Graph's answers, permissionKeys and linkKeys).
 var requestNames = [...]string{"recipients", "roles", "email", "alias", "objectId"}
 
+// batchNames are the members of a JSON batch request and of Graph's batch
+// answer ("requests[3].dependsOn", "responses[0].status").
+var batchNames = [...]string{"requests", "id", "method", "url", "headers", "body", "dependsOn", "responses", "status"}
+
 // LogTarget returns e's target when it is one of core's names — a
 // request or answer property path ("recipients[1].email",
 // "value[0].link.scope"), a path segment kind ("item-id"), a policy rule
@@ -84,6 +88,9 @@ func knownTarget(t string) bool {
 	}
 	if h, ok := strings.CutPrefix(t, "headers."); ok {
 		return equalFoldASCII(h, "Retry-After") // the one header core reads from a host
+	}
+	if at, h, ok := strings.Cut(t, ".headers."); ok && strings.HasPrefix(at, "requests[") && stripIndex(at) == "requests" {
+		return isForbiddenHeader(h) // a header a batch step may not set: core's list
 	}
 	if rule, ok := strings.CutPrefix(t, "policy."); ok {
 		for _, n := range policyRules {
@@ -133,6 +140,11 @@ func knownName(n string) bool {
 		return true
 	}
 	for _, r := range requestNames {
+		if n == r {
+			return true
+		}
+	}
+	for _, r := range batchNames {
 		if n == r {
 			return true
 		}

@@ -113,8 +113,9 @@ type exchange struct {
 	errCode         string
 	errTarget       string
 	adjusted        []core.Adjustment
-	gaveUp          string // why a retryable answer was not retried
-	origin          string // the caller's Origin, when SHARELINK_CORS_ORIGINS lists it
+	gaveUp          string           // why a retryable answer was not retried
+	origin          string           // the caller's Origin, when SHARELINK_CORS_ORIGINS lists it
+	batch           *core.BuiltBatch // a $batch's steps, each logged on its own line
 }
 
 // serve is Handle without the log line.
@@ -136,6 +137,9 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	query, qerr := core.ParseQuery(route.Action, in.rawQuery)
 	if qerr != nil {
 		return h.fail(x, core.AsError(qerr))
+	}
+	if route.Action.IsBatch() {
+		return h.serveBatch(ctx, ev, &in, x, &route) // batch.go
 	}
 	if err := core.CheckAuthorization(in.authorization); err != nil {
 		return h.fail(x, core.AsError(err))

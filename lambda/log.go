@@ -65,7 +65,13 @@ func (h *Handler) logExchange(ctx context.Context, x *exchange) {
 	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
 		attrs = append(attrs, slog.String("aws_request_id", safeToken(lc.AwsRequestID, 64)))
 	}
+	if x.batch != nil {
+		attrs = append(attrs, slog.Int("batch_steps", len(x.batch.Steps)))
+	}
 	h.log.LogAttrs(ctx, level, "request", attrs...)
+	if x.batch != nil {
+		h.logSteps(ctx, x) // batch.go
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -214,25 +214,10 @@ func tooLarge(max int) *core.Error {
 }
 
 // checkJSONMediaType accepts application/json with no charset or UTF-8,
-// the only body Graph's sharing actions take.
+// the only body Graph's sharing actions take (core's rule, which batch
+// steps meet too).
 func checkJSONMediaType(ct string) *core.Error {
-	mt, params, _ := strings.Cut(ct, ";")
-	if !core.EqualFoldASCII(trimOWS(mt), "application/json") {
-		return core.UnsupportedMedia("Content-Type", "the request body must be sent with Content-Type: application/json")
-	}
-	for params != "" {
-		var p string
-		p, params, _ = strings.Cut(params, ";")
-		name, val, _ := strings.Cut(p, "=")
-		if !core.EqualFoldASCII(trimOWS(name), "charset") {
-			continue
-		}
-		val = strings.Trim(trimOWS(val), `"`)
-		if !core.EqualFoldASCII(val, "utf-8") && !core.EqualFoldASCII(val, "utf8") {
-			return core.UnsupportedMedia("Content-Type", "the request body must be UTF-8 JSON")
-		}
-	}
-	return nil
+	return core.AsError(core.CheckJSONMediaType(ct))
 }
 
 // trimOWS drops HTTP's optional white space (RFC 9110 §5.6.3: space and

@@ -3,7 +3,6 @@ package lambda
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/sharelink/sharelink/core"
@@ -88,24 +87,7 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 //	sharelink-adjusted: expirationDateTime=2026-12-25T17:00:00Z;rule=policy.maxExpiryDays;from=2027-06-01T00:00:00Z
 //
 // from is absent when the caller gave no value. Graph clamps silently;
-// sharelink says so.
-const AdjustedHeader = "sharelink-adjusted"
+// sharelink says so. (A batch step's answer carries it too.)
+const AdjustedHeader = core.AdjustedHeader
 
-func formatAdjusted(adj []core.Adjustment) string {
-	var b strings.Builder
-	for i, a := range adj {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(a.Property)
-		b.WriteByte('=')
-		b.WriteString(a.To)
-		b.WriteString(";rule=")
-		b.WriteString(a.Rule)
-		if a.From != "" {
-			b.WriteString(";from=")
-			b.WriteString(a.From)
-		}
-	}
-	return b.String()
-}
+func formatAdjusted(adj []core.Adjustment) string { return core.FormatAdjusted(adj) }

@@ -61,29 +61,39 @@ func (h *Handler) send(ctx context.Context, x *exchange, req *core.Request, quer
 		}
 		u := core.ParseUpstreamError(s.status, s.retry, s.body, now)
 		s.upstream = &u
-		if !u.Retryable {
+		if !u.Retryable || !h.wait(ctx, x, u.RetryAfter, u.HasRetryAfter, now, deadline) {
 			return s
 		}
-		if x.attempts >= h.cfg.MaxAttempts {
-			x.gaveUp = "attempts"
-			return s
-		}
-		wait := h.backoff(x.attempts)
-		if u.HasRetryAfter {
-			wait = u.RetryAfter
-		}
-		// A wait that does not fit is not waited out: the caller gets the
-		// throttling answer now, with its Retry-After, and can plan.
-		if now.Add(wait).Add(minAttempt).After(deadline) {
-			x.gaveUp = "deadline"
-			return s
-		}
-		if err := h.sleep(ctx, wait); err != nil {
-			x.gaveUp = "cancelled"
-			return s
-		}
-		x.waited += wait
 	}
+}
+
+// wait decides whether a retryable answer is sent again, and waits before
+// it: not past the attempt bound (x.attempts sends so far), Retry-After
+// when Graph gave one (after, hasAfter) else backoff, and only when the
+// wait and one more attempt fit before deadline. It reports false, with
+// x.gaveUp saying why, when the answer is to go back as it is. send and
+// the batch's retries of throttled steps (batch.go) both decide here.
+func (h *Handler) wait(ctx context.Context, x *exchange, after time.Duration, hasAfter bool, now, deadline time.Time) bool {
+	if x.attempts >= h.cfg.MaxAttempts {
+		x.gaveUp = "attempts"
+		return false
+	}
+	wait := h.backoff(x.attempts)
+	if hasAfter {
+		wait = after
+	}
+	// A wait that does not fit is not waited out: the caller gets the
+	// throttling answer now, with its Retry-After, and can plan.
+	if now.Add(wait).Add(minAttempt).After(deadline) {
+		x.gaveUp = "deadline"
+		return false
+	}
+	if err := h.sleep(ctx, wait); err != nil {
+		x.gaveUp = "cancelled"
+		return false
+	}
+	x.waited += wait
+	return true
 }
 
 // budget is the time by which the last attempt must have ended: the

@@ -1,6 +1,7 @@
 // Drop-in compatibility: @microsoft/microsoft-graph-client, a Graph client
 // nobody here wrote, pointed at lambda/cmd/local (graphsim upstream), creates
-// a link, grants, lists and deletes permissions and reads the results.
+// a link, grants, lists and deletes permissions and reads the results,
+// sends a JSON batch built with its BatchRequestContent and a gzip body.
 //
 // The local server runs with LOCAL_TLS: the client attaches its token to
 // https hosts only. Its certificate exists once the server is up, so the
@@ -77,6 +78,19 @@ test("the Microsoft Graph JS client works against sharelink unchanged", () => {
   assert.ok(out.betaListed.includes(out.link.id), "the link is listed under beta");
   assert.ok(!out.afterDelete.includes(out.link.id), "the deleted link is gone");
   assert.equal(out.sharedItemId, out.itemId, "/shares resolves the link's webUrl");
+
+  const b = out.batch;
+  assert.deepEqual(out.batchOrder, ["1", "2", "3", "4"], "answers in request order");
+  assert.equal(b["1"].status, 201, "the batch's createLink makes a new edit link");
+  assert.equal(b["1"].body.link.type, "edit");
+  assert.equal(b["2"].status, 200, "the batch's list runs after it");
+  assert.ok(b["2"].body.value.some((p) => p.id === b["1"].body.id), "and lists the new link");
+  assert.equal(b["3"].status, 200, "the batch's grant runs after the list");
+  assert.ok(Array.isArray(b["3"].body.value) && b["3"].body.value.length > 0);
+  assert.equal(b["4"].status, 404, "an unserved route is a 404 inside the batch");
+  assert.equal(b["4"].body.error.code, "itemNotFound");
+  assert.equal(out.gzip.status, 200, "a gzip body is decoded (the view link exists: 200)");
+  assert.equal(out.gzip.link.type, "view");
 
   assert.equal(out.invalid.statusCode, 400);
   assert.equal(out.invalid.code, "invalidRequest");
