@@ -11,7 +11,9 @@ import (
 
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	msgraphsdk "github.com/microsoftgraph/msgraph-sdk-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/drives"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"github.com/sharelink/sharelink/lambda"
 	"github.com/sharelink/sharelink/tests/graphsim"
@@ -48,7 +50,7 @@ func (r *recorder) WriteHeader(s int) { r.status = s; r.ResponseWriter.WriteHead
 // sdkAgainstSharelink starts graphsim, sharelink's handler in front of it,
 // and Microsoft's Go SDK with its default middleware (compression,
 // retries, redirects, telemetry) pointed at sharelink.
-func sdkAgainstSharelink(t *testing.T) (*msgraphsdk.GraphServiceClient, *seen) {
+func sdkAgainstSharelink(t *testing.T) (*msgraphsdk.GraphServiceClient, *msgraphsdk.GraphRequestAdapter, *seen) {
 	t.Helper()
 	sim := graphsim.New(graphsim.DemoSeed())
 	simURL, closeSim, err := graphsim.Serve(sim, "")
@@ -83,7 +85,7 @@ func sdkAgainstSharelink(t *testing.T) (*msgraphsdk.GraphServiceClient, *seen) {
 		t.Fatal(err)
 	}
 	adapter.SetBaseUrl(srv.URL + "/v1.0")
-	return msgraphsdk.NewGraphServiceClient(adapter), s
+	return msgraphsdk.NewGraphServiceClient(adapter), adapter, s
 }
 
 type testWriter struct{ t *testing.T }
@@ -95,7 +97,7 @@ func (w testWriter) Write(b []byte) (int, error) { w.t.Log(string(b)); return le
 // lists and deletes it through sharelink. Its default pipeline gzips
 // request bodies; sharelink must read them, not refuse them.
 func TestGoSDKDefaultsThroughSharelink(t *testing.T) {
-	client, s := sdkAgainstSharelink(t)
+	client, _, s := sdkAgainstSharelink(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	item := client.Drives().ByDriveId(graphsim.DemoAliceDriveID).Items().ByDriveItemId(graphsim.DemoReportID)
@@ -183,4 +185,76 @@ func firstInt(s []int) int {
 		return 0
 	}
 	return s[0]
+}
+
+// TestGoSDKBatchThroughSharelink: the SDK's BatchRequestCollection, as an
+// application batches its sharing, through sharelink's $batch: a
+// createLink step, a createLink step with a link type that does not
+// exist, and a list step. Each step comes back with its own status, the
+// refused one answered by sharelink inside the batch; the SDK sends the
+// batch gzipped, in one request.
+func TestGoSDKBatchThroughSharelink(t *testing.T) {
+	client, adapter, s := sdkAgainstSharelink(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	item := client.Drives().ByDriveId(graphsim.DemoAliceDriveID).Items().ByDriveItemId(graphsim.DemoReportID)
+
+	batch := msgraphcore.NewBatchRequestCollection(adapter)
+	typ, scope := "edit", "organization"
+	body := drives.NewItemItemsItemCreateLinkPostRequestBody()
+	body.SetTypeEscaped(&typ)
+	body.SetScope(&scope)
+	info, err := item.CreateLink().ToPostRequestInformation(ctx, body, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, err := batch.AddBatchRequestStep(*info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := "editable"
+	badBody := drives.NewItemItemsItemCreateLinkPostRequestBody()
+	badBody.SetTypeEscaped(&bad)
+	info, err = item.CreateLink().ToPostRequestInformation(ctx, badBody, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, err := batch.AddBatchRequestStep(*info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err = item.Permissions().ToGetRequestInformation(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := batch.AddBatchRequestStep(*info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := batch.Send(ctx, adapter)
+	if err != nil {
+		t.Fatalf("$batch through sharelink: %v", describe(err))
+	}
+	codes := resp.GetStatusCodes()
+	if c := codes[*create.GetId()]; c != 201 {
+		t.Errorf("createLink step: %d, want 201 (all: %v)", c, codes)
+	}
+	if c := codes[*refused.GetId()]; c != 400 {
+		t.Errorf("invalid createLink step: %d, want 400 (all: %v)", c, codes)
+	}
+	if c := codes[*list.GetId()]; c != 200 {
+		t.Errorf("list step: %d, want 200 (all: %v)", c, codes)
+	}
+	perm, err := msgraphcore.GetBatchResponseById[models.Permissionable](resp, *create.GetId(), models.CreatePermissionFromDiscriminatorValue)
+	if err != nil {
+		t.Fatalf("the createLink step's permission: %v", describe(err))
+	}
+	if perm.GetLink() == nil || perm.GetLink().GetTypeEscaped() == nil || *perm.GetLink().GetTypeEscaped() != "edit" {
+		t.Errorf("the createLink step's answer is not an edit link: %+v", perm)
+	}
+	s.mu.Lock()
+	if n := len(s.encodings); n != 1 || s.encodings[0] != "gzip" || s.statuses[0] != 200 {
+		t.Errorf("the SDK sent %d requests (encodings %q, statuses %v); want one gzip $batch answered 200", n, s.encodings, s.statuses)
+	}
+	s.mu.Unlock()
 }
