@@ -64,6 +64,8 @@ type actionRow struct {
 	status  int
 	// reads: a GET whose answer $select may narrow (ParseQuery).
 	reads bool
+	// checks: the policy rules CheckAnswer applies to the answer.
+	checks answerChecks
 }
 
 // actions is the table, indexed by Action. Its order is the order of
@@ -72,10 +74,12 @@ var actions = [...]actionRow{
 	ActionCreateLink: {
 		name: "createLink", segment: "createLink", method: "POST",
 		build: buildCreateLink, shape: answerPermission, created: true,
+		checks: checkLink,
 	},
 	ActionGrant: {
 		name: "grant", share: true, segment: "permission/grant", method: "POST",
 		build: buildGrant, shape: answerCollection, status: 200,
+		checks: checkRoles | checkDomains,
 	},
 	ActionListPermissions: {
 		name: "listPermissions", segment: "permissions", method: "GET",
@@ -116,6 +120,10 @@ func (a Action) Method() string { return a.row().method }
 // TakesBody says whether the action has a request body: a transport reads
 // (and bounds, decodes, checks the media type of) a body only for these.
 func (a Action) TakesBody() bool { return a.row().build != nil }
+
+// Shares says whether the action changes sharing (every action but the
+// reads): the actions a decision record is written for.
+func (a Action) Shares() bool { r := a.row(); return r.method != "" && !r.reads }
 
 // sameForm says whether two rows share a route form (and differ only by
 // method).
@@ -186,7 +194,7 @@ func Build(r *Route, body []byte, ctx *Context) (Request, error) {
 	if row.build != nil {
 		var err *Error
 		if req, err = row.build(r.Version, body, *ctx); err != nil {
-			return Request{}, err
+			return Request{Requested: req.Requested, Findings: req.Findings}, err
 		}
 	}
 	req.Method, req.Path = row.method, r.Upstream

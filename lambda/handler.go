@@ -113,8 +113,9 @@ type exchange struct {
 	errCode         string
 	errTarget       string
 	adjusted        []core.Adjustment
-	gaveUp          string // why a retryable answer was not retried
-	origin          string // the caller's Origin, when SHARELINK_CORS_ORIGINS lists it
+	gaveUp          string      // why a retryable answer was not retried
+	origin          string      // the caller's Origin, when SHARELINK_CORS_ORIGINS lists it
+	pol             policyState // decision.go: the policy chosen, what it found, the decision record
 }
 
 // serve is Handle without the log line.
@@ -140,7 +141,9 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	if err := core.CheckAuthorization(in.authorization); err != nil {
 		return h.fail(x, core.AsError(err))
 	}
+	x.pol.choose(h, &route, &in)
 	req, berr := h.build(&route, ev, &in)
+	x.pol.request(&req)
 	if berr != nil {
 		return h.fail(x, berr)
 	}
@@ -165,10 +168,10 @@ func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, i
 		}
 		body = b
 	}
-	ctx := core.Context{Now: h.now(), Policy: h.cfg.Policy}
+	ctx := core.Context{Now: h.now(), Policy: h.policyFor(route, in)}
 	req, err := core.Build(route, body, &ctx)
 	if err != nil {
-		return core.Request{}, core.AsError(err)
+		return req, core.AsError(err) // req: the terms and findings, for the decision record
 	}
 	return req, nil
 }

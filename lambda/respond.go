@@ -29,6 +29,9 @@ func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGat
 	if err != nil {
 		return h.fail(x, core.AsError(err))
 	}
+	if e := h.checkAnswer(x, route, &r.Shaped); e != nil { // decision.go
+		return h.fail(x, e)
+	}
 	return h.reply(x, r.Status, r.Body)
 }
 
@@ -79,6 +82,7 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 	if len(x.adjusted) > 0 && status < 300 {
 		hd[AdjustedHeader] = formatAdjusted(x.adjusted)
 	}
+	x.pol.headers(hd, status) // decision.go: sharelink-shadow, sharelink-reported
 	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: hd, Body: string(body)}
 }
 
@@ -88,7 +92,10 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 //	sharelink-adjusted: expirationDateTime=2026-12-25T17:00:00Z;rule=policy.maxExpiryDays;from=2027-06-01T00:00:00Z
 //
 // from is absent when the caller gave no value. Graph clamps silently;
-// sharelink says so.
+// sharelink says so: Graph's own changes, found in its answer, carry
+// by=graph and no rule:
+//
+//	sharelink-adjusted: scope=anonymous;by=graph, expirationDateTime=2026-12-31T00:00:00Z;by=graph;from=2027-06-01T00:00:00Z
 const AdjustedHeader = "sharelink-adjusted"
 
 func formatAdjusted(adj []core.Adjustment) string {
@@ -100,8 +107,14 @@ func formatAdjusted(adj []core.Adjustment) string {
 		b.WriteString(a.Property)
 		b.WriteByte('=')
 		b.WriteString(a.To)
-		b.WriteString(";rule=")
-		b.WriteString(a.Rule)
+		if a.Rule != "" {
+			b.WriteString(";rule=")
+			b.WriteString(a.Rule)
+		}
+		if a.By != "" {
+			b.WriteString(";by=")
+			b.WriteString(a.By)
+		}
 		if a.From != "" {
 			b.WriteString(";from=")
 			b.WriteString(a.From)
