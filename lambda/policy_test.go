@@ -186,3 +186,45 @@ func TestAnswerDomains(t *testing.T) {
 	g := strict.as(bobToken, req{method: "POST", path: "/v1.0/shares/" + share + "/permission/grant", body: `{"recipients":[{"email":"alice@contoso.com"}],"roles":["read"]}`})
 	wantRefusal(t, g, "policy.allowedRecipientDomains", id)
 }
+
+// Shadow: the request passes unchanged, and sharelink-shadow says what
+// every rule in shadow would have done, on the request and on the answer.
+func TestShadowPassesWithHeader(t *testing.T) {
+	e := newPolicyEnv(t, `{"mode":"shadow","denyAnonymous":true,"maxExpiryDays":30,"expiryAction":"clamp"}`)
+	far := days(200)
+	r := e.as(bobToken, req{method: "POST", path: brandLinks, body: `{"type":"view","scope":"organization","expirationDateTime":"` + far + `"}`})
+	if r.StatusCode != 201 || r.json["expirationDateTime"] != far {
+		t.Fatalf("the request was changed: %d %s", r.StatusCode, r.Body)
+	}
+	want := "policy.maxExpiryDays=would-clamp;stage=request, policy.maxExpiryDays=would-refuse;stage=answer;permission=" + r.json["id"].(string)
+	if got := r.Headers[ShadowHeader]; got != want {
+		t.Errorf("%s: %q\nwant %q", ShadowHeader, got, want)
+	}
+	if r.Headers[AdjustedHeader] != "" {
+		t.Errorf("shadow adjusted: %q", r.Headers[AdjustedHeader])
+	}
+	// The legacy anonymous link: would be refused on the request and on
+	// the answer, and passes.
+	r = e.createLink(reportLinks, `{"type":"view","scope":"anonymous"}`)
+	if r.StatusCode != 200 || r.json["id"] != graphsim.DemoLegacyAnonymousLinkID {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	want = "policy.denyAnonymous=would-refuse;stage=request, policy.denyAnonymous=would-refuse;stage=answer;permission=" + graphsim.DemoLegacyAnonymousLinkID
+	if got := r.Headers[ShadowHeader]; got != want {
+		t.Errorf("%s: %q\nwant %q", ShadowHeader, got, want)
+	}
+}
+
+// One rule enforced in a shadow policy: it alone refuses; "off" is not
+// evaluated.
+func TestModesPerRule(t *testing.T) {
+	e := newPolicyEnv(t, `{"mode":"shadow","modes":{"denyAnonymous":"enforce","maxExpiryDays":"off"},"denyAnonymous":true,"maxExpiryDays":30}`)
+	wantRefusal(t, e.createLink(reportLinks, `{"type":"view","scope":"anonymous"}`), "policy.denyAnonymous", "")
+	if e.sim.Total() != 0 {
+		t.Errorf("an enforced refusal went upstream")
+	}
+	r := e.as(bobToken, req{method: "POST", path: brandLinks, body: `{"type":"view","scope":"organization","expirationDateTime":"` + days(200) + `"}`})
+	if r.StatusCode != 201 || r.Headers[ShadowHeader] != "" {
+		t.Fatalf("an off rule fired: %d %q", r.StatusCode, r.Headers[ShadowHeader])
+	}
+}
