@@ -18,6 +18,10 @@ type Config struct {
 	// Policy is the organisation's sharing policy; nil allows what Graph
 	// allows.
 	Policy *core.Policy
+	// Policies is the scoped policy document (a default and overrides
+	// by app, drive and site, docs/policy.md); when set, it chooses each
+	// request's policy, and Policy is its default.
+	Policies *core.PolicySet
 	// DefaultVersion is the API version of a path without /v1.0 or /beta.
 	DefaultVersion core.Version
 	// BasePath is stripped from the front of every request path, for an
@@ -116,21 +120,21 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 	case pol != "" && file != "":
 		return c, fmt.Errorf("%s and %s are both set; set one", EnvPolicy, EnvPolicyFile)
 	case pol != "":
-		p, err := core.ParsePolicy([]byte(pol))
+		p, err := core.ParsePolicySet([]byte(pol))
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", EnvPolicy, err)
 		}
-		c.Policy = p
+		c.Policy, c.Policies = p.Default, p
 	case file != "":
 		b, err := readFile(file)
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", EnvPolicyFile, err)
 		}
-		p, err := core.ParsePolicy(b)
+		p, err := core.ParsePolicySet(b)
 		if err != nil {
 			return c, fmt.Errorf("%s (%s): %w", EnvPolicyFile, file, err)
 		}
-		c.Policy = p
+		c.Policy, c.Policies = p.Default, p
 	}
 	if v := getenv(EnvAPIVersion); v != "" {
 		ver, err := core.ParseVersion(v)

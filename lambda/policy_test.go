@@ -26,11 +26,11 @@ func newPolicyEnv(t *testing.T, doc string, configure ...func(*Config)) *env {
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second
 	if doc != "" {
-		p, err := core.ParsePolicy([]byte(doc))
+		set, err := core.ParsePolicySet([]byte(doc))
 		if err != nil {
 			t.Fatalf("policy %s: %v", doc, err)
 		}
-		cfg.Policy = p
+		cfg.Policy, cfg.Policies = set.Default, set
 	}
 	for _, f := range configure {
 		f(&cfg)
