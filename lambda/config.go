@@ -37,6 +37,11 @@ type Config struct {
 	MaxAttempts int
 	// MaxBody bounds a request body, decoded; past it the answer is 413.
 	MaxBody int
+	// AuditKey keys the HMAC-SHA256 of recipients' addresses in the
+	// decision log (SHARELINK_AUDIT_KEY); none: no hash at all.
+	AuditKey []byte
+	// DryRun enables Prefer: sharelink-dry-run (SHARELINK_DRY_RUN=on).
+	DryRun bool
 	// CORSOrigins are the browser origins (scheme://host[:port]) whose
 	// pages may call the function; none: no CORS headers at all.
 	CORSOrigins []string
@@ -63,6 +68,8 @@ const (
 	EnvMaxAttempts    = "SHARELINK_MAX_ATTEMPTS"
 	EnvMaxBody        = "SHARELINK_MAX_BODY_BYTES"
 	EnvCORSOrigins    = "SHARELINK_CORS_ORIGINS"
+	EnvAuditKey       = "SHARELINK_AUDIT_KEY"
+	EnvDryRun         = "SHARELINK_DRY_RUN"
 )
 
 // DefaultConfig is the configuration with nothing set.
@@ -174,6 +181,9 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 			}
 			*n.dst = i
 		}
+	}
+	if err := loadDecisionConfig(&c, getenv); err != nil { // decision.go
+		return c, err
 	}
 	if v := getenv(EnvCORSOrigins); v != "" {
 		o, err := parseCORSOrigins(v)

@@ -1,10 +1,18 @@
 package lambda
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/sharelink/sharelink/core"
 )
 
@@ -12,19 +20,24 @@ import (
 // for it, the terms requested and applied, what Graph returned and every
 // rule that fired, request and answer alike.
 type policyState struct {
-	policy    *core.Policy
-	name      string // the policy's name: "default" or the override's
-	claims    claims
-	built     bool
-	requested core.Terms
-	applied   core.Terms
-	answer    core.Answer
-	findings  []core.Finding
+	policy *core.Policy
+	name   string // the policy's name: "default" or the override's
+	claims claims
+	route  *core.Route
+	built  bool
+	dryRun bool // answered by a dry run: nothing sent
+	// answerChecked: Graph answered 2xx and the answer was checked
+	answerChecked bool
+	requested     core.Terms
+	applied       core.Terms
+	answer        core.Answer
+	findings      []core.Finding
 }
 
 // choose picks the request's policy, and reads the token's claims.
 func (p *policyState) choose(h *Handler, route *core.Route, in *incoming) {
 	p.claims = readClaims(in.authorization)
+	p.route = route
 	p.policy, p.name = h.choosePolicy(route, &p.claims)
 }
 
@@ -97,7 +110,9 @@ func idClaim(s string) string {
 
 // request records what Build made of the request (on a refusal too).
 func (p *policyState) request(req *core.Request) {
-	p.built = true
+	// Built, or refused by the policy: a body that did not parse has no
+	// terms to record.
+	p.built = req.Method != "" || len(req.Findings) > 0
 	p.requested, p.applied = req.Requested, req.Applied
 	p.findings = append(p.findings, req.Findings...)
 }
@@ -109,7 +124,7 @@ func (h *Handler) checkAnswer(x *exchange, route *core.Route, sh *core.Shaped) *
 	req := core.Request{Applied: x.pol.applied}
 	ctx := core.Context{Now: h.now(), Policy: x.pol.policy}
 	a, err := core.CheckAnswer(route, &req, sh, &ctx)
-	x.pol.answer = a
+	x.pol.answer, x.pol.answerChecked = a, true
 	x.pol.findings = append(x.pol.findings, a.Findings...)
 	x.adjusted = append(x.adjusted, a.Adjusted...)
 	if err != nil {
@@ -153,7 +168,7 @@ func (p *policyState) headers(hd map[string]string, status int) {
 		b.WriteString(f.Stage.String())
 		if f.Permission != "" {
 			b.WriteString(";permission=")
-			b.WriteString(safeToken(f.Permission, 128))
+			b.WriteString(safeID(f.Permission))
 		}
 	}
 	if shadow.Len() > 0 {
@@ -162,4 +177,258 @@ func (p *policyState) headers(hd map[string]string, status int) {
 	if reported.Len() > 0 {
 		hd[ReportedHeader] = reported.String()
 	}
+}
+
+// loadDecisionConfig reads SHARELINK_AUDIT_KEY and SHARELINK_DRY_RUN.
+func loadDecisionConfig(c *Config, getenv func(string) string) error {
+	if v := getenv(EnvAuditKey); v != "" {
+		if len(v) < 16 {
+			return fmt.Errorf("%s: the key must be at least 16 bytes (32 random hex digits, say)", EnvAuditKey)
+		}
+		c.AuditKey = []byte(v)
+	}
+	switch v := getenv(EnvDryRun); v {
+	case "", "off":
+	case "on":
+		c.DryRun = true
+	default:
+		return fmt.Errorf("%s: %q must be on or off", EnvDryRun, safeToken(v, 16))
+	}
+	return nil
+}
+
+// DecisionVersion is the "v" of decision records (docs/decisions.md).
+const DecisionVersion = 1
+
+// termsRecord is requested or applied terms in a decision record.
+type termsRecord struct {
+	Type            string   `json:"type,omitempty"`
+	Scope           string   `json:"scope,omitempty"`
+	Roles           []string `json:"roles,omitempty"`
+	Expiry          string   `json:"expiry,omitempty"`
+	HasPassword     bool     `json:"has_password"`
+	RetainInherited *bool    `json:"retain_inherited,omitempty"`
+	Recipients      int      `json:"recipients"`
+	Domains         []string `json:"domains,omitempty"`
+	RecipientHMACs  []string `json:"recipient_hmacs,omitempty"`
+}
+
+type returnedRecord struct {
+	PermissionID string   `json:"permission_id"`
+	Kind         string   `json:"kind"`
+	Type         string   `json:"type,omitempty"`
+	Scope        string   `json:"scope,omitempty"`
+	Expiry       string   `json:"expiry,omitempty"`
+	HasPassword  bool     `json:"has_password"`
+	Roles        []string `json:"roles,omitempty"`
+}
+
+type ruleRecord struct {
+	Rule         string `json:"rule"`
+	Stage        string `json:"stage"`
+	Mode         string `json:"mode"`
+	Effect       string `json:"effect"`
+	PermissionID string `json:"permission_id,omitempty"`
+}
+
+type adjustedRecord struct {
+	Property string `json:"property"`
+	Rule     string `json:"rule,omitempty"`
+	By       string `json:"by"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to"`
+}
+
+func (h *Handler) terms(t *core.Terms, hashes bool) termsRecord {
+	r := termsRecord{Roles: t.Roles(), HasPassword: t.Password, Recipients: len(t.Recipients)}
+	if t.Type != 0 {
+		r.Type = t.Type.String()
+	}
+	if t.Scope != 0 {
+		r.Scope = t.Scope.String()
+	}
+	if !t.Expiration.IsZero() {
+		r.Expiry = t.Expiration.UTC().Format(time.RFC3339)
+	}
+	if t.RetainInherited != core.Unset {
+		b := t.RetainInherited == core.True
+		r.RetainInherited = &b
+	}
+	for _, d := range t.Domains() {
+		r.Domains = append(r.Domains, safeToken(d, 253))
+	}
+	if hashes && len(h.cfg.AuditKey) > 0 {
+		for _, rc := range t.Recipients {
+			v := rc.Email
+			if v == "" {
+				v = rc.Alias
+			}
+			if v == "" {
+				v = rc.ObjectID
+			}
+			m := hmac.New(sha256.New, h.cfg.AuditKey)
+			m.Write([]byte(strings.ToLower(v)))
+			r.RecipientHMACs = append(r.RecipientHMACs, hex.EncodeToString(m.Sum(nil)))
+		}
+	}
+	return r
+}
+
+// itemRef says how the route addressed its item, and its id when it
+// gave one: ids only, never a path or a name.
+func itemRef(r *core.Route) (ref, id string) {
+	if r.Item == "" {
+		if r.ShareID != "" {
+			return "share", "" // a share id encodes a sharing URL: never logged
+		}
+		return "", ""
+	}
+	seg := strings.Split(r.Item, "/")
+	for i, s := range seg {
+		switch {
+		case strings.HasPrefix(s, "root:") || strings.HasSuffix(s, ":"):
+			return "path", ""
+		case s == "items" && i+1 < len(seg) && !strings.Contains(seg[i+1], ":"):
+			return "id", safeID(seg[i+1])
+		}
+	}
+	switch last := seg[len(seg)-1]; {
+	case last == "root":
+		return "root", ""
+	case len(seg) >= 2 && seg[len(seg)-2] == "special":
+		return "special", ""
+	}
+	return "other", ""
+}
+
+// outcome is the decision's one-word result.
+func (x *exchange) outcome() string {
+	switch {
+	case x.pol.dryRun:
+		return "dry-run"
+	case x.status >= 200 && x.status < 300:
+		return "allowed"
+	case x.status == 401 && x.attempts == 0:
+		return "unauthenticated"
+	case x.errCode == core.CodeAccessDenied && strings.HasPrefix(x.errTarget, "policy."):
+		for _, f := range x.pol.findings {
+			if f.Effect == core.EffectRefused && f.Stage == core.StageAnswer {
+				return "refused-answer"
+			}
+		}
+		return "refused"
+	case x.attempts > 0:
+		return "upstream-error"
+	case x.status < 500:
+		return "invalid"
+	}
+	return "error"
+}
+
+// logDecision writes the request's decision record, for sharing actions
+// (docs/decisions.md). Every field is chosen: ids, enums, counts, domains
+// and keyed hashes; never a token, a password, a path, a name, a message
+// or an address.
+func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Route) {
+	if !x.action.Shares() {
+		return
+	}
+	p := &x.pol
+	attrs := make([]slog.Attr, 0, 24)
+	attrs = append(attrs,
+		slog.String("kind", "decision"),
+		slog.Int("v", DecisionVersion),
+		slog.String("request_id", x.requestID),
+		slog.String("client_request_id", x.clientRequestID),
+		slog.String("action", x.action.String()),
+		slog.String("version", x.version.String()),
+		slog.String("tenant", p.claims.TenantID),
+		slog.Group("actor", slog.String("oid", p.claims.ObjectID), slog.String("appid", p.claims.AppID), slog.String("claims", "unverified")),
+		slog.String("policy", p.name),
+	)
+	if route != nil {
+		s := core.RouteSubject(route)
+		if s.DriveID != "" {
+			attrs = append(attrs, slog.String("drive_id", safeID(s.DriveID)))
+		}
+		if s.SiteID != "" {
+			attrs = append(attrs, slog.String("site_id", safeID(s.SiteID)))
+		}
+		ref, id := itemRef(route)
+		if ref != "" {
+			attrs = append(attrs, slog.String("item_ref", ref))
+		}
+		if id != "" {
+			attrs = append(attrs, slog.String("item_id", id))
+		}
+		if route.PermissionID != "" {
+			attrs = append(attrs, slog.String("permission_id", safeID(route.PermissionID)))
+		}
+	}
+	if p.built {
+		attrs = append(attrs, slog.Any("requested", h.terms(&p.requested, true)))
+		if x.errTarget == "" || !strings.HasPrefix(x.errTarget, "policy.") || p.answerChecked {
+			attrs = append(attrs, slog.Any("applied", h.terms(&p.applied, false)))
+		}
+	}
+	if len(p.answer.Returned) > 0 {
+		rs := make([]returnedRecord, 0, len(p.answer.Returned))
+		for _, r := range p.answer.Returned {
+			rr := returnedRecord{PermissionID: safeID(r.ID), Kind: r.Kind.String(), Type: r.Type, Scope: r.Scope, HasPassword: r.HasPassword}
+			if _, err := time.Parse(time.RFC3339Nano, r.Expiration); err == nil {
+				rr.Expiry = r.Expiration
+			}
+			if r.Read {
+				rr.Roles = append(rr.Roles, "read")
+			}
+			if r.Write {
+				rr.Roles = append(rr.Roles, "write")
+			}
+			rs = append(rs, rr)
+		}
+		attrs = append(attrs, slog.Any("returned", rs))
+	}
+	rules := make([]ruleRecord, 0, len(p.findings))
+	for _, f := range p.findings {
+		rules = append(rules, ruleRecord{Rule: f.Rule.Target(), Stage: f.Stage.String(), Mode: f.Mode.String(),
+			Effect: f.Effect.String(), PermissionID: safeID(f.Permission)})
+	}
+	attrs = append(attrs, slog.Any("rules", rules))
+	if len(x.adjusted) > 0 {
+		adj := make([]adjustedRecord, 0, len(x.adjusted))
+		for _, a := range x.adjusted {
+			by := a.By
+			if by == "" {
+				by = "policy"
+			}
+			adj = append(adj, adjustedRecord{Property: a.Property, Rule: a.Rule, By: by, From: a.From, To: a.To})
+		}
+		attrs = append(attrs, slog.Any("adjusted", adj))
+	}
+	if x.attempts > 0 {
+		attrs = append(attrs, slog.String("graph_request_id", x.requestID), slog.Int("upstream_status", x.upstreamStatus))
+	}
+	attrs = append(attrs, slog.Int("status", x.status), slog.String("outcome", x.outcome()))
+	if x.errCode != "" {
+		attrs = append(attrs, slog.String("error_code", safeToken(x.errCode, 64)))
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
+		attrs = append(attrs, slog.String("aws_request_id", safeToken(lc.AwsRequestID, 64)))
+	}
+	h.log.LogAttrs(ctx, slog.LevelInfo, "decision", attrs...)
+}
+
+// safeID keeps an id Graph or a route gave when it is made of the
+// characters Graph's ids use (drive ids hold '!'); else a placeholder.
+func safeID(s string) string {
+	if len(s) > 128 {
+		return "(redacted)"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.=!,", c) >= 0) {
+			return "(redacted)"
+		}
+	}
+	return s
 }

@@ -92,6 +92,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	resp := h.serve(ctx, &ev, &x)
 	x.status = resp.StatusCode
 	h.logExchange(ctx, &x)
+	h.logDecision(ctx, &x, x.pol.route) // decision.go
 	return resp, nil
 }
 
