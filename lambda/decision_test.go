@@ -63,7 +63,7 @@ func TestDecisionRecord(t *testing.T) {
 		"requested.type": "edit", "requested.scope": "users", "requested.expiry": far, "requested.recipients": 2.0,
 		"requested.has_password": false, "requested.domains": []any{"contoso.com", "fabrikam.example"},
 		"requested.recipient_hmacs.0": bob,
-		"applied.expiry": r.json["expirationDateTime"], "applied.recipients": 2.0,
+		"applied.expiry":              r.json["expirationDateTime"], "applied.recipients": 2.0,
 		"returned.0.permission_id": r.json["id"], "returned.0.scope": "users", "returned.0.kind": "link",
 		"returned.0.expiry": r.json["expirationDateTime"], "returned.0.has_password": false,
 		"rules.0.rule": "policy.maxExpiryDays", "rules.0.mode": "enforce", "rules.0.effect": "clamped", "rules.0.stage": "request",
