@@ -388,22 +388,9 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 		}
 		attrs = append(attrs, slog.Any("returned", rs))
 	}
-	rules := make([]ruleRecord, 0, len(p.findings))
-	for _, f := range p.findings {
-		rules = append(rules, ruleRecord{Rule: f.Rule.Target(), Stage: f.Stage.String(), Mode: f.Mode.String(),
-			Effect: f.Effect.String(), PermissionID: safeID(f.Permission)})
-	}
-	attrs = append(attrs, slog.Any("rules", rules))
+	attrs = append(attrs, slog.Any("rules", ruleRecords(p.findings)))
 	if len(x.adjusted) > 0 {
-		adj := make([]adjustedRecord, 0, len(x.adjusted))
-		for _, a := range x.adjusted {
-			by := a.By
-			if by == "" {
-				by = "policy"
-			}
-			adj = append(adj, adjustedRecord{Property: a.Property, Rule: a.Rule, By: by, From: a.From, To: a.To})
-		}
-		attrs = append(attrs, slog.Any("adjusted", adj))
+		attrs = append(attrs, slog.Any("adjusted", adjustedRecords(x.adjusted)))
 	}
 	if x.attempts > 0 {
 		attrs = append(attrs, slog.String("graph_request_id", x.requestID), slog.Int("upstream_status", x.upstreamStatus))
@@ -431,4 +418,25 @@ func safeID(s string) string {
 		}
 	}
 	return s
+}
+
+func ruleRecords(fs []core.Finding) []ruleRecord {
+	rules := make([]ruleRecord, 0, len(fs))
+	for _, f := range fs {
+		rules = append(rules, ruleRecord{Rule: f.Rule.Target(), Stage: f.Stage.String(), Mode: f.Mode.String(),
+			Effect: f.Effect.String(), PermissionID: safeID(f.Permission)})
+	}
+	return rules
+}
+
+func adjustedRecords(as []core.Adjustment) []adjustedRecord {
+	adj := make([]adjustedRecord, 0, len(as))
+	for _, a := range as {
+		by := a.By
+		if by == "" {
+			by = "policy"
+		}
+		adj = append(adj, adjustedRecord{Property: a.Property, Rule: a.Rule, By: by, From: a.From, To: a.To})
+	}
+	return adj
 }

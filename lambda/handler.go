@@ -91,8 +91,9 @@ func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	x := exchange{start: h.now(), apigwRequestID: ev.RequestContext.RequestID}
 	resp := h.serve(ctx, &ev, &x)
 	x.status = resp.StatusCode
-	h.logExchange(ctx, &x)
 	h.logDecision(ctx, &x, x.pol.route) // decision.go
+	h.logMetrics(ctx, &x)               // metrics.go
+	h.logExchange(ctx, &x)
 	return resp, nil
 }
 
@@ -149,6 +150,9 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 		return h.fail(x, berr)
 	}
 	x.adjusted = req.Adjusted
+	if h.wantsDryRun(ev) { // dryrun.go
+		return h.dryRun(x, &req)
+	}
 	res := h.send(ctx, x, &req, query, in.authorization)
 	return h.respond(x, &route, &res)
 }
