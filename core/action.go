@@ -49,7 +49,7 @@ type actionRow struct {
 	// and the one sent upstream, to Route.Upstream.
 	method string
 	// build reads the body for the route's version, validates it, applies
-	// the policy hook (Policy.checkCreateLink, Policy.checkRecipients) and
+	// the policy hook (Policy.checkCreateLink, Policy.checkGrant) and
 	// writes the canonical upstream body with its content type and the
 	// policy's adjustments; nil: the action takes no body (one sent anyway
 	// is neither read nor forwarded).

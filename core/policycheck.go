@@ -294,14 +294,6 @@ func (k *checker) roles(read, write bool) bool {
 	return write && !containsEnum(k.p.AllowedRoles, "write") && k.refuse(RuleAllowedRoles, "the role 'write'")
 }
 
-// checkRecipients applies the recipient rules in their modes: the
-// enforced refusal, if any.
-func (p *Policy) checkRecipients(rs []Recipient) *Error {
-	k := checker{p: p}
-	k.recipients(rs)
-	return k.err
-}
-
 // recipients applies the recipient rules to createLink and grant; true
 // when it refused. Only an email has a domain: with a domain list, alias
 // and objectId recipients cannot be checked and are refused.
