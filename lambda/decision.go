@@ -144,8 +144,12 @@ const (
 	ReportedHeader = "sharelink-reported"
 )
 
-// headers adds sharelink-shadow and sharelink-reported.
+// headers adds sharelink-shadow and sharelink-reported, and exposes them
+// (and a dry run's preference-applied) to a listed browser origin.
 func (p *policyState) headers(hd map[string]string, status int) {
+	if e := hd["access-control-expose-headers"]; e != "" {
+		hd["access-control-expose-headers"] = e + ", " + ShadowHeader + ", " + ReportedHeader + ", preference-applied"
+	}
 	var shadow, reported strings.Builder
 	for i := range p.findings {
 		f := &p.findings[i]

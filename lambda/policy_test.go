@@ -203,6 +203,13 @@ func TestShadowPassesWithHeader(t *testing.T) {
 	if r.Headers[AdjustedHeader] != "" {
 		t.Errorf("shadow adjusted: %q", r.Headers[AdjustedHeader])
 	}
+	// A listed browser origin may read it.
+	e.h.cfg.CORSOrigins = []string{"https://app.contoso.com"}
+	r = e.as(bobToken, req{method: "POST", path: brandLinks, body: `{"type":"view","scope":"organization","expirationDateTime":"` + far + `"}`,
+		headers: map[string]string{"origin": "https://app.contoso.com"}})
+	if !strings.Contains(r.Headers["access-control-expose-headers"], ShadowHeader) {
+		t.Errorf("%s is not exposed: %v", ShadowHeader, r.Headers)
+	}
 	// The legacy anonymous link: would be refused on the request and on
 	// the answer, and passes.
 	r = e.createLink(reportLinks, `{"type":"view","scope":"anonymous"}`)
