@@ -53,7 +53,7 @@ type actionRow struct {
 	// and the one sent upstream, to Route.Upstream.
 	method string
 	// build reads the body for the route's version, validates it, applies
-	// the policy hook (Policy.checkCreateLink, Policy.checkRecipients) and
+	// the policy hook (Policy.checkCreateLink, Policy.checkGrant) and
 	// writes the canonical upstream body with its content type and the
 	// policy's adjustments; nil: the action takes no body (one sent anyway
 	// is neither read nor forwarded).
@@ -68,6 +68,8 @@ type actionRow struct {
 	status  int
 	// reads: a GET whose answer $select may narrow (ParseQuery).
 	reads bool
+	// checks: the policy rules CheckAnswer applies to the answer.
+	checks answerChecks
 }
 
 // actions is the table, indexed by Action. Its order is the order of
@@ -76,10 +78,12 @@ var actions = [...]actionRow{
 	ActionCreateLink: {
 		name: "createLink", segment: "createLink", method: "POST",
 		build: buildCreateLink, shape: answerPermission, created: true,
+		checks: checkLink,
 	},
 	ActionGrant: {
 		name: "grant", share: true, segment: "permission/grant", method: "POST",
 		build: buildGrant, shape: answerCollection, status: 200,
+		checks: checkRoles | checkDomains,
 	},
 	ActionListPermissions: {
 		name: "listPermissions", segment: "permissions", method: "GET",
@@ -128,6 +132,10 @@ func (a Action) TakesBody() bool { r := a.row(); return r.build != nil || r.batc
 // IsBatch says whether the action is a JSON batch ($batch), built by
 // BuildBatch and answered by ShapeBatch rather than Build and Shape.
 func (a Action) IsBatch() bool { return a.row().batch }
+
+// Shares says whether the action changes sharing (every action but the
+// reads): the actions a decision record is written for.
+func (a Action) Shares() bool { r := a.row(); return r.method != "" && !r.reads }
 
 // sameForm says whether two rows share a route form (and differ only by
 // method).
@@ -198,7 +206,7 @@ func Build(r *Route, body []byte, ctx *Context) (Request, error) {
 	if row.build != nil {
 		var err *Error
 		if req, err = row.build(r.Version, body, *ctx); err != nil {
-			return Request{}, err
+			return Request{Requested: req.Requested, Findings: req.Findings}, err
 		}
 	}
 	req.Method, req.Path = row.method, r.Upstream

@@ -444,8 +444,11 @@ const AdjustedHeader = "sharelink-adjusted"
 // one entry per change, comma-separated:
 //
 //	expirationDateTime=2026-12-25T17:00:00Z;rule=policy.maxExpiryDays;from=2027-06-01T00:00:00Z
+//	scope=anonymous;by=graph
 //
-// from is absent when the caller gave no value.
+// rule names the policy rule that changed the request; by=graph marks a
+// change Graph made on its own, found in its answer; from is absent when
+// the caller gave no value.
 func FormatAdjusted(adj []Adjustment) string {
 	var b strings.Builder
 	for i, a := range adj {
@@ -455,8 +458,14 @@ func FormatAdjusted(adj []Adjustment) string {
 		b.WriteString(a.Property)
 		b.WriteByte('=')
 		b.WriteString(a.To)
-		b.WriteString(";rule=")
-		b.WriteString(a.Rule)
+		if a.Rule != "" {
+			b.WriteString(";rule=")
+			b.WriteString(a.Rule)
+		}
+		if a.By != "" {
+			b.WriteString(";by=")
+			b.WriteString(a.By)
+		}
 		if a.From != "" {
 			b.WriteString(";from=")
 			b.WriteString(a.From)

@@ -344,6 +344,10 @@ type Request struct {
 	// Adjusted lists what the policy changed (a clamped expiry): reported,
 	// never silent.
 	Adjusted []Adjustment
+	// Requested and Applied are the sharing terms asked for and sent
+	// after the policy; Findings the rules that fired (policycheck.go).
+	Requested, Applied Terms
+	Findings           []Finding
 }
 
 // AppendBody writes c as the canonical upstream body: only what the caller
@@ -404,15 +408,18 @@ func buildCreateLink(v Version, body []byte, ctx Context) (Request, *Error) {
 		return Request{}, err
 	}
 	var adj []Adjustment
+	var found []Finding
+	requested := createLinkTerms(&c)
 	if ctx.Policy != nil {
-		if adj, err = ctx.Policy.checkCreateLink(&c, ctx.Now); err != nil {
-			return Request{}, err
+		if adj, found, err = ctx.Policy.checkCreateLink(&c, ctx.Now); err != nil {
+			return Request{Requested: requested, Findings: found}, err
 		}
 	}
 	return Request{
 		ContentType: jsonMediaType,
 		Body:        c.AppendBody(make([]byte, 0, 64+len(body))),
 		Adjusted:    adj,
+		Requested:   requested, Applied: createLinkTerms(&c), Findings: found,
 	}, nil
 }
 

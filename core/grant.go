@@ -125,14 +125,16 @@ func buildGrant(_ Version, body []byte, ctx Context) (Request, *Error) {
 	if err != nil {
 		return Request{}, err
 	}
+	var found []Finding
 	if ctx.Policy != nil {
-		if err := ctx.Policy.checkRecipients(g.Recipients); err != nil {
-			return Request{}, err
+		if found, err = ctx.Policy.checkGrant(&g); err != nil {
+			return Request{Requested: grantTerms(&g), Findings: found}, err
 		}
 	}
 	return Request{
 		ContentType: jsonMediaType,
 		Body:        g.AppendBody(make([]byte, 0, 32+len(body))),
+		Requested:   grantTerms(&g), Applied: grantTerms(&g), Findings: found,
 	}, nil
 }
 

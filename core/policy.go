@@ -10,18 +10,26 @@ import (
 )
 
 // Policy is an organisation's sharing rules, checked after validation and
-// before anything goes upstream. The zero Policy allows everything Graph
-// allows. Its JSON form:
+// before anything goes upstream, and again on Graph's answer. The zero
+// Policy allows everything Graph allows. Its JSON form (docs/policy.md
+// describes every key):
 //
 //	{
 //	  "allowedTypes": ["view", "edit"],
 //	  "allowedScopes": ["organization", "users"],
 //	  "denyAnonymous": true,
+//	  "requireScope": true,
 //	  "maxExpiryDays": 30,
 //	  "expiryAction": "reject" | "clamp",
 //	  "anonymous": {"requirePassword": true, "requireExpiry": true},
 //	  "allowedRecipientDomains": ["contoso.com", "*.contoso.com"],
-//	  "maxRecipients": 10
+//	  "maxRecipients": 10,
+//	  "allowedRoles": ["read"],
+//	  "retainInheritedPermissions": "refuse-false" | "pin-true",
+//	  "mode": "enforce" | "shadow" | "off",
+//	  "modes": {"maxExpiryDays": "enforce"},
+//	  "answer": "refuse" | "report",
+//	  "answers": {"anonymous.requirePassword": "report"}
 //	}
 //
 // Recipient domains are ASCII names (an internationalised domain in its
@@ -33,24 +41,120 @@ import (
 // "policy.allowedTypes". Graph clamps an expiry past the tenant's maximum
 // silently; with "expiryAction": "clamp" sharelink clamps too, and reports
 // it as an Adjustment.
+//
+// Each rule has a Mode: "mode" sets it for every rule, "modes" per rule
+// (the rule's name as "modes" spells it is its Rule's Name). A rule in
+// shadow is evaluated and reported as a Finding, and changes nothing.
+// "answer" and "answers" say what a violation found in Graph's answer
+// does (CheckAnswer): refuse (403, the default) or report.
 type Policy struct {
 	AllowedTypes             []LinkType  // empty: all
 	AllowedScopes            []LinkScope // empty: all
 	DenyAnonymous            bool
+	RequireScope             bool          // a createLink must name its scope
 	MaxExpiry                time.Duration // 0: no maximum
 	ClampExpiry              bool          // past MaxExpiry: clamp instead of reject
 	AnonymousRequirePassword bool
 	AnonymousRequireExpiry   bool
 	AllowedRecipientDomains  []string // as domainKey writes them (lower-case ASCII, A-labels); "*.example.com" admits subdomains
 	MaxRecipients            int      // 0: core's own bound
+	AllowedRoles             []string // "read", "write"; empty: both
+	RetainInherited          RetainRule
+	// Modes holds each rule's mode, indexed by Rule; the zero value
+	// enforces every rule.
+	Modes [RuleCount]Mode
+	// Answers holds what each rule does with a violation in Graph's
+	// answer, indexed by Rule; the zero value refuses.
+	Answers [RuleCount]AnswerAction
 }
 
-// Adjustment reports a change the policy made to a request.
-type Adjustment struct {
-	Property string // "expirationDateTime"
-	Rule     string // "policy.maxExpiryDays"
-	From, To string // RFC 3339 UTC; From is empty when the caller gave none
+// RetainRule is the policy's "retainInheritedPermissions".
+type RetainRule uint8
+
+const (
+	RetainAny         RetainRule = iota // the caller's value is sent as given
+	RetainRefuseFalse                   // "refuse-false": a request sending false is refused
+	RetainPinTrue                       // "pin-true": false is rewritten to true, and reported
+)
+
+// Mode is how a rule applies.
+type Mode uint8
+
+const (
+	ModeEnforce Mode = iota // refuse, clamp or rewrite (the default)
+	ModeShadow              // evaluate and report what would have happened; change nothing
+	ModeOff                 // not evaluated
+)
+
+var modeNames = [...]string{"enforce", "shadow", "off"}
+
+func (m Mode) String() string { return enumName(modeNames[:], int(m)) }
+
+// AnswerAction is what an enforced rule does when Graph's answer breaks it.
+type AnswerAction uint8
+
+const (
+	AnswerRefuse AnswerAction = iota // 403 naming the rule and the permission id (the default)
+	AnswerReport                     // pass the answer, and report the violation
+)
+
+var answerActionNames = [...]string{"refuse", "report"}
+
+func (a AnswerAction) String() string { return enumName(answerActionNames[:], int(a)) }
+
+// Rule is one rule of a Policy.
+type Rule uint8
+
+const (
+	RuleAllowedTypes Rule = iota
+	RuleAllowedScopes
+	RuleDenyAnonymous
+	RuleRequireScope
+	RuleMaxExpiryDays
+	RuleAnonymousRequirePassword
+	RuleAnonymousRequireExpiry
+	RuleAllowedRecipientDomains
+	RuleMaxRecipients
+	RuleAllowedRoles
+	RuleRetainInheritedPermissions
+	RuleCount // the number of rules
+)
+
+var ruleNames = [RuleCount]string{"allowedTypes", "allowedScopes", "denyAnonymous", "requireScope",
+	"maxExpiryDays", "anonymous.requirePassword", "anonymous.requireExpiry",
+	"allowedRecipientDomains", "maxRecipients", "allowedRoles", "retainInheritedPermissions"}
+
+// Name is the rule's name in a policy document ("anonymous.requirePassword").
+func (r Rule) Name() string {
+	if r < RuleCount {
+		return ruleNames[r]
+	}
+	return "unknown"
 }
+
+// Target is the rule as errors, findings and adjustments name it:
+// "policy." + Name.
+func (r Rule) Target() string { return "policy." + r.Name() }
+
+// ModeOf is rule r's mode.
+func (p *Policy) ModeOf(r Rule) Mode {
+	if p == nil || r >= RuleCount {
+		return ModeOff
+	}
+	return p.Modes[r]
+}
+
+// Adjustment reports a change made to a request, by the policy or (By
+// "graph") by Graph, which changes some requests silently.
+type Adjustment struct {
+	Property string // "expirationDateTime", "scope", "type", "retainInheritedPermissions"
+	Rule     string // "policy.maxExpiryDays"; empty for Graph's changes
+	From, To string // RFC 3339 UTC for an expiry, the value's JSON text otherwise; From is empty when the caller gave none, To is "none" when Graph's answer has none
+	By       string // "" (sharelink's policy) or "graph"
+}
+
+// AdjustedByGraph is Adjustment.By for a change Graph made.
+const AdjustedByGraph = "graph"
 
 const maxExpiryDays = 36500
 
@@ -78,6 +182,9 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 	w = w.of(b)
 	p := &Policy{}
 	var err *Error
+	var mode Mode
+	var answer AnswerAction
+	var modes, answers gjson.Result
 	dup, werr := w.members(jsontext.Parse(b), "policy", policyRule, func(k string, v gjson.Result) bool {
 		t := "policy." + k
 		switch k {
@@ -115,6 +222,39 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 			})
 		case "maxRecipients":
 			p.MaxRecipients, err = intRule(v, t, 1, maxRecipients)
+		case "requireScope":
+			p.RequireScope, err = boolRule(v, t)
+		case "allowedRoles":
+			err = eachString(v, t, func(s string) *Error {
+				if s != "read" && s != "write" {
+					return invalid(t, "'"+segmentForMessage(s)+"' is not one of read, write")
+				}
+				p.AllowedRoles = append(p.AllowedRoles, s)
+				return nil
+			})
+		case "retainInheritedPermissions":
+			switch {
+			case v.Type == gjson.String && v.Str == "refuse-false":
+				p.RetainInherited = RetainRefuseFalse
+			case v.Type == gjson.String && v.Str == "pin-true":
+				p.RetainInherited = RetainPinTrue
+			default:
+				err = invalid(t, "'retainInheritedPermissions' must be \"refuse-false\" or \"pin-true\"")
+			}
+		case "mode":
+			var m int
+			if m, err = enumRule(v, t, modeNames[:]); err == nil {
+				mode = Mode(m)
+			}
+		case "answer":
+			var a int
+			if a, err = enumRule(v, t, answerActionNames[:]); err == nil {
+				answer = AnswerAction(a)
+			}
+		case "modes":
+			modes = v
+		case "answers":
+			answers = v
 		default:
 			err = invalid("policy."+segmentForMessage(k), "'"+segmentForMessage(k)+"' is not a policy rule")
 		}
@@ -132,7 +272,70 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 	if p.ClampExpiry && p.MaxExpiry == 0 {
 		return nil, invalid("policy.expiryAction", "\"clamp\" needs maxExpiryDays")
 	}
+	for r := range p.Modes {
+		p.Modes[r], p.Answers[r] = mode, answer
+	}
+	if modes.Exists() {
+		if err := w.perRule(modes, "modes", modeNames[:], func(r Rule, i int) { p.Modes[r] = Mode(i) }); err != nil {
+			return nil, err
+		}
+	}
+	if answers.Exists() {
+		if err := w.perRule(answers, "answers", answerActionNames[:], func(r Rule, i int) { p.Answers[r] = AnswerAction(i) }); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// perRule reads "modes" or "answers": an object from rule names to one
+// of names.
+func (w walker) perRule(v gjson.Result, key string, names []string, set func(Rule, int)) *Error {
+	at := "policy." + key
+	if !v.IsObject() {
+		return invalid(at, "'"+key+"' must be an object from rule names to "+strings.Join(names, ", "))
+	}
+	var err *Error
+	dup, werr := w.members(v, at, func(k string) string { return at + "." + segmentForMessage(k) }, func(k string, v gjson.Result) bool {
+		r := ruleNamed(k)
+		if r == RuleCount {
+			err = invalid(at+"."+segmentForMessage(k), "'"+segmentForMessage(k)+"' is not a policy rule")
+			return false
+		}
+		var i int
+		if i, err = enumRule(v, at+"."+k, names); err == nil {
+			set(r, i)
+		}
+		return err == nil
+	})
+	if werr != nil {
+		return werr
+	}
+	if dup != "" {
+		return invalid(at+"."+dup, "the rule '"+dup+"' appears twice")
+	}
+	return err
+}
+
+func ruleNamed(k string) Rule {
+	for r, n := range ruleNames {
+		if n == k {
+			return Rule(r)
+		}
+	}
+	return RuleCount
+}
+
+// enumRule reads a string that must be one of names; its index.
+func enumRule(v gjson.Result, t string, names []string) (int, *Error) {
+	if v.Type == gjson.String {
+		for i, n := range names {
+			if v.Str == n {
+				return i, nil
+			}
+		}
+	}
+	return 0, invalid(t, "'"+t+"' must be one of "+strings.Join(names, ", "))
 }
 
 // policyRule is the target of the rule k.
@@ -214,115 +417,6 @@ func eachEnum(v gjson.Result, t string, names []string, add func(int)) *Error {
 		add(i)
 		return nil
 	})
-}
-
-func violation(rule, msg string) *Error {
-	return denied("policy."+rule, "the organisation's sharing policy does not allow this: "+msg)
-}
-
-// checkCreateLink applies the policy to a valid createLink body, clamping
-// the expiry where the policy says so.
-func (p *Policy) checkCreateLink(c *CreateLink, now time.Time) ([]Adjustment, *Error) {
-	if len(p.AllowedTypes) > 0 {
-		if c.Type == 0 {
-			return nil, violation("allowedTypes", "a link type must be given")
-		}
-		if !containsEnum(p.AllowedTypes, c.Type) {
-			return nil, violation("allowedTypes", "'"+c.Type.String()+"' links")
-		}
-	}
-	if len(p.AllowedScopes) > 0 || p.DenyAnonymous {
-		if c.Scope == 0 {
-			// The organisation's default scope may be anonymous: the
-			// policy can only be checked on an explicit scope.
-			return nil, violation(scopeRule(p), "a link scope must be given")
-		}
-		if p.DenyAnonymous && c.Scope == ScopeAnonymous {
-			return nil, violation("denyAnonymous", "anonymous links")
-		}
-		if len(p.AllowedScopes) > 0 && !containsEnum(p.AllowedScopes, c.Scope) {
-			return nil, violation("allowedScopes", "'"+c.Scope.String()+"' links")
-		}
-	}
-	var adj []Adjustment
-	if p.MaxExpiry > 0 {
-		limit := now.Add(p.MaxExpiry).UTC().Truncate(time.Second)
-		if last := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC); limit.After(last) {
-			limit = last // the latest expiry four year digits write (see parseDateTime)
-		}
-		needs := c.Scope == ScopeAnonymous && p.AnonymousRequireExpiry
-		switch {
-		case c.Expiration.After(limit) && !p.ClampExpiry:
-			return nil, violation("maxExpiryDays", "an expiry more than "+days(p.MaxExpiry)+" days ahead")
-		case c.Expiration.After(limit), c.Expiration.IsZero() && needs && p.ClampExpiry:
-			a := Adjustment{Property: "expirationDateTime", Rule: "policy.maxExpiryDays", To: limit.Format(time.RFC3339)}
-			if !c.Expiration.IsZero() {
-				a.From = c.Expiration.UTC().Format(time.RFC3339)
-			}
-			c.Expiration = limit
-			adj = append(adj, a)
-		}
-	}
-	if c.Scope == ScopeAnonymous {
-		if p.AnonymousRequirePassword && c.Password == "" {
-			return nil, violation("anonymous.requirePassword", "anonymous links without a password")
-		}
-		if p.AnonymousRequireExpiry && c.Expiration.IsZero() {
-			return nil, violation("anonymous.requireExpiry", "anonymous links without an expiry")
-		}
-	}
-	return adj, p.checkRecipients(c.Recipients)
-}
-
-func scopeRule(p *Policy) string {
-	if len(p.AllowedScopes) > 0 {
-		return "allowedScopes"
-	}
-	return "denyAnonymous"
-}
-
-func days(d time.Duration) string { return strconv.Itoa(int(d / (24 * time.Hour))) }
-
-// checkRecipients applies the recipient rules to createLink and grant.
-// Only an email has a domain: with a domain list, alias and objectId
-// recipients cannot be checked and are refused.
-func (p *Policy) checkRecipients(rs []Recipient) *Error {
-	if p.MaxRecipients > 0 && len(rs) > p.MaxRecipients {
-		return violation("maxRecipients", "more than "+strconv.Itoa(p.MaxRecipients)+" recipients")
-	}
-	if len(p.AllowedRecipientDomains) == 0 {
-		return nil
-	}
-	for i, r := range rs {
-		if r.Email == "" {
-			return violation("allowedRecipientDomains", "recipient "+strconv.Itoa(i)+" has no email address whose domain could be checked")
-		}
-		if !p.domainAllowed(r.Email[strings.LastIndexByte(r.Email, '@')+1:]) {
-			return violation("allowedRecipientDomains", "recipient "+strconv.Itoa(i)+"'s domain")
-		}
-	}
-	return nil
-}
-
-// domainAllowed compares a recipient's domain with the list in the one
-// form domainKey gives both: a domain without one is never allowed.
-func (p *Policy) domainAllowed(domain string) bool {
-	key, problem := domainKey(domain)
-	if problem != "" {
-		return false
-	}
-	for _, d := range p.AllowedRecipientDomains {
-		if sub, ok := strings.CutPrefix(d, "*."); ok {
-			if len(key) > len(sub)+1 && strings.HasSuffix(key, sub) && key[len(key)-len(sub)-1] == '.' {
-				return true
-			}
-			continue
-		}
-		if key == d {
-			return true
-		}
-	}
-	return false
 }
 
 func containsEnum[T comparable](list []T, v T) bool {

@@ -42,7 +42,8 @@ var queryOptions = [...]string{"$select", "$expand", "$filter", "$top", "$skip",
 // members of "anonymous".
 var policyRules = [...]string{"allowedTypes", "allowedScopes", "denyAnonymous", "maxExpiryDays",
 	"expiryAction", "anonymous", "anonymous.requirePassword", "anonymous.requireExpiry",
-	"allowedRecipientDomains", "maxRecipients"}
+	"allowedRecipientDomains", "maxRecipients", "requireScope", "allowedRoles",
+	"retainInheritedPermissions", "mode", "modes", "answer", "answers"}
 
 // requestNames are the body properties of grant and of a driveRecipient
 // (createLink's are isCreateLinkProperty's; a permission's and a link's,

@@ -43,7 +43,7 @@ func TestConcurrentRequests(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
-	if n := strings.Count(e.logs.String(), "\n"); n != 160 {
+	if n := strings.Count(e.logs.String(), `"msg":"request"`); n != 160 {
 		t.Errorf("%d log lines for 160 requests", n)
 	}
 }

@@ -18,6 +18,10 @@ type Config struct {
 	// Policy is the organisation's sharing policy; nil allows what Graph
 	// allows.
 	Policy *core.Policy
+	// Policies is the scoped policy document (a default and overrides
+	// by app, drive and site, docs/policy.md); when set, it chooses each
+	// request's policy, and Policy is its default.
+	Policies *core.PolicySet
 	// DefaultVersion is the API version of a path without /v1.0 or /beta.
 	DefaultVersion core.Version
 	// BasePath is stripped from the front of every request path, for an
@@ -33,6 +37,11 @@ type Config struct {
 	MaxAttempts int
 	// MaxBody bounds a request body, decoded; past it the answer is 413.
 	MaxBody int
+	// AuditKey keys the HMAC-SHA256 of recipients' addresses in the
+	// decision log (SHARELINK_AUDIT_KEY); none: no hash at all.
+	AuditKey []byte
+	// DryRun enables Prefer: sharelink-dry-run (SHARELINK_DRY_RUN=on).
+	DryRun bool
 	// CORSOrigins are the browser origins (scheme://host[:port]) whose
 	// pages may call the function; none: no CORS headers at all.
 	CORSOrigins []string
@@ -59,6 +68,8 @@ const (
 	EnvMaxAttempts    = "SHARELINK_MAX_ATTEMPTS"
 	EnvMaxBody        = "SHARELINK_MAX_BODY_BYTES"
 	EnvCORSOrigins    = "SHARELINK_CORS_ORIGINS"
+	EnvAuditKey       = "SHARELINK_AUDIT_KEY"
+	EnvDryRun         = "SHARELINK_DRY_RUN"
 )
 
 // DefaultConfig is the configuration with nothing set.
@@ -116,21 +127,21 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 	case pol != "" && file != "":
 		return c, fmt.Errorf("%s and %s are both set; set one", EnvPolicy, EnvPolicyFile)
 	case pol != "":
-		p, err := core.ParsePolicy([]byte(pol))
+		p, err := core.ParsePolicySet([]byte(pol))
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", EnvPolicy, err)
 		}
-		c.Policy = p
+		c.Policy, c.Policies = p.Default, p
 	case file != "":
 		b, err := readFile(file)
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", EnvPolicyFile, err)
 		}
-		p, err := core.ParsePolicy(b)
+		p, err := core.ParsePolicySet(b)
 		if err != nil {
 			return c, fmt.Errorf("%s (%s): %w", EnvPolicyFile, file, err)
 		}
-		c.Policy = p
+		c.Policy, c.Policies = p.Default, p
 	}
 	if v := getenv(EnvAPIVersion); v != "" {
 		ver, err := core.ParseVersion(v)
@@ -170,6 +181,9 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 			}
 			*n.dst = i
 		}
+	}
+	if err := loadDecisionConfig(&c, getenv); err != nil { // decision.go
+		return c, err
 	}
 	if v := getenv(EnvCORSOrigins); v != "" {
 		o, err := parseCORSOrigins(v)

@@ -91,6 +91,8 @@ func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest)
 	x := exchange{start: h.now(), apigwRequestID: ev.RequestContext.RequestID}
 	resp := h.serve(ctx, &ev, &x)
 	x.status = resp.StatusCode
+	h.logDecision(ctx, &x, x.pol.route) // decision.go
+	h.logMetrics(ctx, &x)               // metrics.go
 	h.logExchange(ctx, &x)
 	return resp, nil
 }
@@ -116,6 +118,7 @@ type exchange struct {
 	gaveUp          string           // why a retryable answer was not retried
 	origin          string           // the caller's Origin, when SHARELINK_CORS_ORIGINS lists it
 	batch           *core.BuiltBatch // a $batch's steps, each logged on its own line
+	pol             policyState      // decision.go: the policy chosen, what it found, the decision record
 }
 
 // serve is Handle without the log line.
@@ -144,11 +147,16 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 	if err := core.CheckAuthorization(in.authorization); err != nil {
 		return h.fail(x, core.AsError(err))
 	}
+	x.pol.choose(h, &route, &in)
 	req, berr := h.build(&route, ev, &in)
+	x.pol.request(&req)
 	if berr != nil {
 		return h.fail(x, berr)
 	}
 	x.adjusted = req.Adjusted
+	if h.wantsDryRun(ev) { // dryrun.go
+		return h.dryRun(x, &req)
+	}
 	res := h.send(ctx, x, &req, query, in.authorization)
 	return h.respond(x, &route, &res)
 }
@@ -169,10 +177,10 @@ func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, i
 		}
 		body = b
 	}
-	ctx := core.Context{Now: h.now(), Policy: h.cfg.Policy}
+	ctx := core.Context{Now: h.now(), Policy: h.policyFor(route, in)}
 	req, err := core.Build(route, body, &ctx)
 	if err != nil {
-		return core.Request{}, core.AsError(err)
+		return req, core.AsError(err) // req: the terms and findings, for the decision record
 	}
 	return req, nil
 }

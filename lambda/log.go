@@ -57,7 +57,11 @@ func (h *Handler) logExchange(ctx context.Context, x *exchange) {
 		}
 	}
 	for _, a := range x.adjusted {
-		attrs = append(attrs, slog.String("adjusted", a.Property+" by "+a.Rule))
+		by := a.Rule
+		if a.By != "" {
+			by = a.By
+		}
+		attrs = append(attrs, slog.String("adjusted", a.Property+" by "+by))
 	}
 	if x.apigwRequestID != "" {
 		attrs = append(attrs, slog.String("apigw_request_id", safeToken(x.apigwRequestID, 64)))

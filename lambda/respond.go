@@ -28,6 +28,9 @@ func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGat
 	if err != nil {
 		return h.fail(x, core.AsError(err))
 	}
+	if e := h.checkAnswer(x, route, &r.Shaped); e != nil { // decision.go
+		return h.fail(x, e)
+	}
 	return h.reply(x, r.Status, r.Body)
 }
 
@@ -78,6 +81,7 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 	if len(x.adjusted) > 0 && status < 300 {
 		hd[AdjustedHeader] = formatAdjusted(x.adjusted)
 	}
+	x.pol.headers(hd, status) // decision.go: sharelink-shadow, sharelink-reported
 	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: hd, Body: string(body)}
 }
 
@@ -87,7 +91,10 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 //	sharelink-adjusted: expirationDateTime=2026-12-25T17:00:00Z;rule=policy.maxExpiryDays;from=2027-06-01T00:00:00Z
 //
 // from is absent when the caller gave no value. Graph clamps silently;
-// sharelink says so. (A batch step's answer carries it too.)
+// sharelink says so: Graph's own changes, found in its answer, carry
+// by=graph and no rule (a batch step's answer carries the header too):
+//
+//	sharelink-adjusted: scope=anonymous;by=graph, expirationDateTime=2026-12-31T00:00:00Z;by=graph;from=2027-06-01T00:00:00Z
 const AdjustedHeader = core.AdjustedHeader
 
 func formatAdjusted(adj []core.Adjustment) string { return core.FormatAdjusted(adj) }

@@ -2,6 +2,7 @@ package hostile_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +25,9 @@ const (
 )
 
 var signedToken = token + fakeSignature
+
+// auditKey keys the recipient hashes of the servers' decision records.
+const auditKey = "hostile-audit-key-0123456789"
 
 // flow is one request of a successful sharing session; check reads its
 // answer.
@@ -107,6 +111,24 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	if n := s.sim.Total() - beforeFlows; n != len(flows)+1 {
 		t.Errorf("the flows made %d upstream requests, want %d", n, len(flows)+1)
 	}
+	// The sharing flows again under every fault graphsim injects: the
+	// decision records of throttled, failed, dropped and truncated
+	// answers are scanned too.
+	for _, kind := range []string{"throttle", "unavailable", "error", "drop", "truncate"} {
+		for _, f := range flows {
+			if f.method != "POST" {
+				continue
+			}
+			s.sim.Inject(graphsim.Fault{Kind: kind, Count: 8, RetryAfter: "0"})
+			e := &entry{Method: f.method, Path: f.path, Headers: map[string]*string{"Authorization": ptr("Bearer " + signedToken)}}
+			e.Body = &f.body
+			if _, err := s.send(e); err != nil {
+				t.Fatalf("%s under %s: %v", f.name, kind, err)
+			}
+			sent++
+			s.sim.ClearFaults()
+		}
+	}
 
 	secrets := map[string]string{
 		"token":            token,
@@ -122,6 +144,10 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		"alice's address":  graphsim.DemoAliceUPN,
 		"the sharing URL":  perm.Link.WebURL,
 		"the share id":     share,
+		"the item's path":  "Documents",
+		"a file name":      "Report.docx",
+		"a message":        "for " + flowEmail2,
+		"the audit key":    auditKey,
 		"an address's '@'": "@",
 		// Attacker-chosen text of the corpus (injected headers, hosts,
 		// paths): none of it may reach a log line, where it could forge
@@ -144,8 +170,20 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		handler = append(handler, s.logs.Lines()...)
 		errlog = append(errlog, s.errlog.Lines()...)
 	}
-	if len(handler) != sent {
-		t.Errorf("%d log lines for %d requests; want one per request", len(handler), sent)
+	requests, decisions := 0, 0
+	for _, l := range handler {
+		switch {
+		case strings.Contains(l, `"msg":"request"`):
+			requests++
+		case strings.Contains(l, `"kind":"decision"`):
+			decisions++
+		}
+	}
+	if requests != sent {
+		t.Errorf("%d request lines for %d requests; want one per request", requests, sent)
+	}
+	if decisions < 4*5+6 {
+		t.Errorf("%d decision records; the sharing flows alone make %d", decisions, 4*5+6)
 	}
 	// One JSON object per line: a value with a line break in it would
 	// have split a line and forged the next.
@@ -158,6 +196,15 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	all := append(handler, errlog...)
 	hits := 0
 	for i, line := range all {
+		// A decision record lists the recipients' domains (validated DNS
+		// names, as docs/decisions.md says): the one place a domain the
+		// caller chose may appear. Nothing else of an address may.
+		for _, d := range domainLists.FindAllString(line, -1) {
+			if strings.Contains(d, "@") {
+				t.Errorf("log line %d lists an address among domains: %s", i, d)
+			}
+		}
+		line = domainLists.ReplaceAllString(line, `"domains":[]`)
 		for name, secret := range secrets {
 			if secret != "" && strings.Contains(line, secret) {
 				hits++
@@ -191,3 +238,5 @@ func corpusPassword(e *entry) string {
 }
 
 func ptr(s string) *string { return &s }
+
+var domainLists = regexp.MustCompile(`"domains":\[[^\]]*\]`)

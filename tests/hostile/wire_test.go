@@ -57,6 +57,7 @@ func startServerLimits(t testing.TB, policy []byte, limits func(*lambda.ServerLi
 	cfg.AttemptTimeout = 5 * time.Second
 	cfg.RequestTimeout = 10 * time.Second
 	cfg.CORSOrigins = []string{listedOrigin}
+	cfg.AuditKey = []byte(auditKey) // the decision log's recipient hashes are scanned too
 	if len(policy) > 0 {
 		p, err := core.ParsePolicy(policy)
 		if err != nil {

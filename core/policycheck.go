@@ -1,0 +1,343 @@
+package core
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The request rules: a valid request checked against the policy before
+// anything goes upstream, each rule in its mode.
+
+// Stage is when a rule fired: on the request, or on Graph's answer.
+type Stage uint8
+
+const (
+	StageRequest Stage = iota
+	StageAnswer
+)
+
+var stageNames = [...]string{"request", "answer"}
+
+func (s Stage) String() string { return enumName(stageNames[:], int(s)) }
+
+// Effect is what a rule that fired did.
+type Effect uint8
+
+const (
+	EffectRefused      Effect = iota // enforce: the request (or the answer) refused, 403
+	EffectClamped                    // enforce: the expiry clamped
+	EffectRewritten                  // enforce: a value rewritten (retainInheritedPermissions pin-true)
+	EffectReported                   // enforce, answer "report": Graph's answer passed, the violation reported
+	EffectWouldRefuse                // shadow: would have refused
+	EffectWouldClamp                 // shadow: would have clamped
+	EffectWouldRewrite               // shadow: would have rewritten
+)
+
+var effectNames = [...]string{"refused", "clamped", "rewritten", "reported", "would-refuse", "would-clamp", "would-rewrite"}
+
+func (e Effect) String() string { return enumName(effectNames[:], int(e)) }
+
+// Finding is one rule that fired, in its mode, with its effect. It holds
+// no value of the request: a rule, a mode, a stage, an effect and, on the
+// answer, the id of the permission Graph returned.
+type Finding struct {
+	Rule       Rule
+	Mode       Mode
+	Stage      Stage
+	Effect     Effect
+	Permission string // StageAnswer: the id of the permission Graph returned
+}
+
+// Shadow says whether f is a shadow finding: what would have happened.
+func (f *Finding) Shadow() bool { return f.Mode == ModeShadow }
+
+// Terms is what a sharing request asks for, as the policy reads it: the
+// requested terms, or the applied ones after the policy. It holds no
+// password (only whether there is one) and keeps the recipients for
+// their count, domains and keyed hashes (RecipientMACs), never to be
+// written out.
+type Terms struct {
+	Type            LinkType
+	Scope           LinkScope
+	Expiration      time.Time // zero: none
+	Password        bool
+	Read, Write     bool // grant (and invite) roles
+	RetainInherited Tri
+	Recipients      []Recipient
+}
+
+// Domains are the recipients' email domains, lower-case, each once, in
+// order of appearance; alias and objectId recipients have none.
+func (t *Terms) Domains() []string {
+	var out []string
+	for _, r := range t.Recipients {
+		if r.Email == "" {
+			continue
+		}
+		d := strings.ToLower(r.Email[strings.LastIndexByte(r.Email, '@')+1:])
+		if !containsEnum(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Roles are the roles asked for ("read", "write").
+func (t *Terms) Roles() []string {
+	var out []string
+	if t.Read {
+		out = append(out, "read")
+	}
+	if t.Write {
+		out = append(out, "write")
+	}
+	return out
+}
+
+func createLinkTerms(c *CreateLink) Terms {
+	return Terms{Type: c.Type, Scope: c.Scope, Expiration: c.Expiration, Password: c.Password != "",
+		RetainInherited: c.RetainInherited, Recipients: c.Recipients}
+}
+
+func grantTerms(g *Grant) Terms {
+	return Terms{Read: g.Read, Write: g.Write, Recipients: g.Recipients}
+}
+
+// checker applies rules in their modes and records what fired.
+type checker struct {
+	p        *Policy
+	stage    Stage
+	perm     string // the answer's permission id
+	findings []Finding
+	err      *Error
+}
+
+// refuse reports a violation of r: an enforced rule refuses (and the
+// check stops: refuse returns true), a shadow one is recorded as what
+// would have happened, an off one is not evaluated at all.
+func (k *checker) refuse(r Rule, msg string) bool {
+	if k.fired(r) && k.p.ModeOf(r) != ModeEnforce {
+		return false // one finding per rule (a shadow domain rule and ten recipients)
+	}
+	switch k.p.ModeOf(r) {
+	case ModeOff:
+		return false
+	case ModeShadow:
+		k.findings = append(k.findings, Finding{Rule: r, Mode: ModeShadow, Stage: k.stage, Effect: EffectWouldRefuse, Permission: k.perm})
+		return false
+	}
+	if k.stage == StageAnswer && k.p.Answers[r] == AnswerReport {
+		k.findings = append(k.findings, Finding{Rule: r, Stage: k.stage, Effect: EffectReported, Permission: k.perm})
+		return false
+	}
+	k.findings = append(k.findings, Finding{Rule: r, Stage: k.stage, Effect: EffectRefused, Permission: k.perm})
+	if k.stage == StageAnswer {
+		k.err = denied(r.Target(), "the organisation's sharing policy does not allow this: Graph answered with permission '"+k.perm+"', "+msg+
+			"; the permission exists in Graph: remove or change it (its id is '"+k.perm+"')")
+	} else {
+		k.err = violation(r.Name(), msg)
+	}
+	return true
+}
+
+func (k *checker) fired(r Rule) bool {
+	for _, f := range k.findings {
+		if f.Rule == r && f.Permission == k.perm {
+			return true
+		}
+	}
+	return false
+}
+
+// change reports a change of r (clamp, rewrite): true when it is to be
+// made (enforce), false in shadow (recorded) and off.
+func (k *checker) change(r Rule, done, would Effect) bool {
+	switch k.p.ModeOf(r) {
+	case ModeOff:
+		return false
+	case ModeShadow:
+		k.findings = append(k.findings, Finding{Rule: r, Mode: ModeShadow, Stage: k.stage, Effect: would})
+		return false
+	}
+	k.findings = append(k.findings, Finding{Rule: r, Stage: k.stage, Effect: done})
+	return true
+}
+
+func violation(rule, msg string) *Error {
+	return denied("policy."+rule, "the organisation's sharing policy does not allow this: "+msg)
+}
+
+// checkCreateLink applies the policy to a valid createLink body, clamping
+// the expiry and rewriting retainInheritedPermissions where the policy
+// says so and enforces the rule.
+func (p *Policy) checkCreateLink(c *CreateLink, now time.Time) ([]Adjustment, []Finding, *Error) {
+	k := checker{p: p}
+	adj := k.createLink(c, now)
+	if k.err != nil {
+		return nil, k.findings, k.err
+	}
+	return adj, k.findings, nil
+}
+
+func (k *checker) createLink(c *CreateLink, now time.Time) []Adjustment {
+	p := k.p
+	if len(p.AllowedTypes) > 0 {
+		if c.Type == 0 {
+			if k.refuse(RuleAllowedTypes, "a link type must be given") {
+				return nil
+			}
+		} else if !containsEnum(p.AllowedTypes, c.Type) && k.refuse(RuleAllowedTypes, "'"+c.Type.String()+"' links") {
+			return nil
+		}
+	}
+	if c.Scope == 0 {
+		// The organisation's default scope may be anonymous: the
+		// policy can only be checked on an explicit scope.
+		if p.RequireScope && k.refuse(RuleRequireScope, "a link scope must be given") {
+			return nil
+		}
+		if len(p.AllowedScopes) > 0 || p.DenyAnonymous {
+			if k.refuse(scopeRule(p), "a link scope must be given") {
+				return nil
+			}
+		}
+	} else {
+		if p.DenyAnonymous && c.Scope == ScopeAnonymous && k.refuse(RuleDenyAnonymous, "anonymous links") {
+			return nil
+		}
+		if len(p.AllowedScopes) > 0 && !containsEnum(p.AllowedScopes, c.Scope) && k.refuse(RuleAllowedScopes, "'"+c.Scope.String()+"' links") {
+			return nil
+		}
+	}
+	var adj []Adjustment
+	if p.MaxExpiry > 0 && p.ModeOf(RuleMaxExpiryDays) != ModeOff {
+		limit := expiryLimit(p, now)
+		needs := c.Scope == ScopeAnonymous && p.AnonymousRequireExpiry
+		switch {
+		case c.Expiration.After(limit) && !p.ClampExpiry:
+			if k.refuse(RuleMaxExpiryDays, "an expiry more than "+days(p.MaxExpiry)+" days ahead") {
+				return nil
+			}
+		case c.Expiration.After(limit), c.Expiration.IsZero() && needs && p.ClampExpiry:
+			if k.change(RuleMaxExpiryDays, EffectClamped, EffectWouldClamp) {
+				a := Adjustment{Property: "expirationDateTime", Rule: RuleMaxExpiryDays.Target(), To: limit.Format(time.RFC3339)}
+				if !c.Expiration.IsZero() {
+					a.From = c.Expiration.UTC().Format(time.RFC3339)
+				}
+				c.Expiration = limit
+				adj = append(adj, a)
+			}
+		}
+	}
+	if c.Scope == ScopeAnonymous {
+		if p.AnonymousRequirePassword && c.Password == "" && k.refuse(RuleAnonymousRequirePassword, "anonymous links without a password") {
+			return nil
+		}
+		if p.AnonymousRequireExpiry && c.Expiration.IsZero() && k.refuse(RuleAnonymousRequireExpiry, "anonymous links without an expiry") {
+			return nil
+		}
+	}
+	if c.RetainInherited == False {
+		switch p.RetainInherited {
+		case RetainRefuseFalse:
+			if k.refuse(RuleRetainInheritedPermissions, "'retainInheritedPermissions': false (it removes the item's inherited access)") {
+				return nil
+			}
+		case RetainPinTrue:
+			if k.change(RuleRetainInheritedPermissions, EffectRewritten, EffectWouldRewrite) {
+				c.RetainInherited = True
+				adj = append(adj, Adjustment{Property: "retainInheritedPermissions", Rule: RuleRetainInheritedPermissions.Target(), From: "false", To: "true"})
+			}
+		}
+	}
+	k.recipients(c.Recipients)
+	return adj
+}
+
+// expiryLimit is the latest expiry the policy allows from now.
+func expiryLimit(p *Policy, now time.Time) time.Time {
+	limit := now.Add(p.MaxExpiry).UTC().Truncate(time.Second)
+	if last := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC); limit.After(last) {
+		limit = last // the latest expiry four year digits write (see parseDateTime)
+	}
+	return limit
+}
+
+func scopeRule(p *Policy) Rule {
+	if len(p.AllowedScopes) > 0 {
+		return RuleAllowedScopes
+	}
+	return RuleDenyAnonymous
+}
+
+func days(d time.Duration) string { return strconv.Itoa(int(d / (24 * time.Hour))) }
+
+// checkGrant applies the recipient and role rules to a valid grant.
+func (p *Policy) checkGrant(g *Grant) ([]Finding, *Error) {
+	k := checker{p: p}
+	if k.recipients(g.Recipients) {
+		return k.findings, k.err
+	}
+	k.roles(g.Read, g.Write)
+	return k.findings, k.err
+}
+
+// roles applies allowedRoles; true when it refused.
+func (k *checker) roles(read, write bool) bool {
+	if len(k.p.AllowedRoles) == 0 {
+		return false
+	}
+	if read && !containsEnum(k.p.AllowedRoles, "read") && k.refuse(RuleAllowedRoles, "the role 'read'") {
+		return true
+	}
+	return write && !containsEnum(k.p.AllowedRoles, "write") && k.refuse(RuleAllowedRoles, "the role 'write'")
+}
+
+// recipients applies the recipient rules to createLink and grant; true
+// when it refused. Only an email has a domain: with a domain list, alias
+// and objectId recipients cannot be checked and are refused.
+func (k *checker) recipients(rs []Recipient) bool {
+	p := k.p
+	if p.MaxRecipients > 0 && len(rs) > p.MaxRecipients && k.refuse(RuleMaxRecipients, "more than "+strconv.Itoa(p.MaxRecipients)+" recipients") {
+		return true
+	}
+	if len(p.AllowedRecipientDomains) == 0 {
+		return false
+	}
+	for i, r := range rs {
+		if r.Email == "" {
+			if k.refuse(RuleAllowedRecipientDomains, "recipient "+strconv.Itoa(i)+" has no email address whose domain could be checked") {
+				return true
+			}
+			continue
+		}
+		if !p.domainAllowed(r.Email[strings.LastIndexByte(r.Email, '@')+1:]) {
+			if k.refuse(RuleAllowedRecipientDomains, "recipient "+strconv.Itoa(i)+"'s domain") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// domainAllowed compares a recipient's domain with the list in the one
+// form domainKey gives both: a domain without one is never allowed.
+func (p *Policy) domainAllowed(domain string) bool {
+	key, problem := domainKey(domain)
+	if problem != "" {
+		return false
+	}
+	for _, d := range p.AllowedRecipientDomains {
+		if sub, ok := strings.CutPrefix(d, "*."); ok {
+			if len(key) > len(sub)+1 && strings.HasSuffix(key, sub) && key[len(key)-len(sub)-1] == '.' {
+				return true
+			}
+			continue
+		}
+		if key == d {
+			return true
+		}
+	}
+	return false
+}
