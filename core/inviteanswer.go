@@ -33,23 +33,26 @@ func shapeInviteAnswer(status int, body []byte) (Shaped, *Error) {
 		return out, badGateway(key, "the upstream invite answer is unusable: "+p.String())
 	}
 	var value gjson.Result
-	var err *Error
+	other := ""
 	key, stop := jsontext.Walk{}.Members(jsontext.Parse(body), func(k string, v gjson.Result) bool {
 		switch {
 		case jsontext.IsAnnotation(k):
 		case k == "value":
 			value = v
-		default:
-			err = badGateway(segmentForMessage(k), "the upstream invite answer has '"+segmentForMessage(k)+"' beside 'value'")
+		case other == "":
+			other = k
 		}
-		return err == nil
+		return true
 	})
-	if stop == jsontext.Repeated {
+	switch {
+	case stop == jsontext.Repeated:
 		return out, badGateway(segmentForMessage(key), "the upstream invite answer repeats '"+segmentForMessage(key)+"'")
+	case !value.Exists():
+		return out, badGateway("body", "the upstream 207 answer to invite is not a collection {\"value\":[…]}")
+	case other != "":
+		return out, badGateway(segmentForMessage(other), "the upstream invite answer has '"+segmentForMessage(other)+"' beside 'value'")
 	}
-	if err != nil {
-		return out, err
-	}
+	var err *Error
 	if !value.IsArray() {
 		return out, badGateway("value", "the upstream invite answer's 'value' must be an array")
 	}

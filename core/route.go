@@ -22,7 +22,9 @@ func (v Version) String() string {
 }
 
 // Route is a parsed Graph path. Item is the canonical, escaped address of
-// the drive item (e.g. "me/drive/items/01AB" or "shares/u!aHR0…/driveItem");
+// the drive item (e.g. "me/drive/items/01AB" or "shares/u!aHR0…/driveItem";
+// for a list item's own createLink, sites/{s}/lists/{l}/items/{i}/createLink,
+// the list item's driveItem, "sites/{s}/lists/{l}/items/{i}/driveItem");
 // Upstream is the whole escaped path to send, version first. Neither can
 // name anything but what the caller named: every ID is validated and
 // escaped on its own.
