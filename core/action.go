@@ -19,6 +19,9 @@ const (
 	ActionGetPermission                      // GET …/permissions/{id}
 	ActionDeletePermission                   // DELETE …/permissions/{id}
 	ActionGetItem                            // GET of the item itself (e.g. /shares/{id}/driveItem)
+	ActionInvite                             // POST …/invite
+	ActionUpdatePermission                   // PATCH …/permissions/{id}
+	ActionRevokeGrants                       // POST …/permissions/{id}/revokeGrants
 	ActionBatch                              // POST /$batch (JSON batching: BuildBatch, ShapeBatch)
 )
 
@@ -33,6 +36,7 @@ const (
 	answerPermission               // one permission, shaped (ShapePermission)
 	answerCollection               // {"value":[...]}, shaped (ShapeCollection)
 	answerItem                     // a driveItem: checked (CheckItem), passed through as Graph sent it
+	answerInvite                   // a collection, or Graph's 207 partial success (shapeInviteAnswer)
 )
 
 // actionRow is one action.
@@ -41,14 +45,19 @@ type actionRow struct {
 	// Route grammar. share: the route is /shares/{share-id}/<segment>,
 	// else {item}/<segment>; segment is "" for the item itself and may
 	// hold '/' (words matched case-insensitively, written as spelt here);
-	// id names the ID segment that follows it ("" for none). Rows of one
-	// form differ by method.
+	// id names the ID segment that follows it ("" for none); after holds
+	// the words after the ID ("revokeGrants"). bound: the route's last
+	// word is an OData bound action's name, which may also be written
+	// namespace-qualified ("microsoft.graph.invite"); upstream it is sent
+	// as spelt here. Rows of one form differ by method.
 	share bool
 	// batch: the route is /{version}/<segment> alone (no item); its body
 	// and answer are BuildBatch's and ShapeBatch's, not Build's and Shape's.
 	batch   bool
 	segment string
 	id      string
+	after   string
+	bound   bool
 	// method is the method the action answers, case-sensitive (RFC 9110),
 	// and the one sent upstream, to Route.Upstream.
 	method string
@@ -70,18 +79,29 @@ type actionRow struct {
 	reads bool
 	// checks: the policy rules CheckAnswer applies to the answer.
 	checks answerChecks
+	// headers: the request headers forwarded upstream, checked
+	// (conditionalHeaders); a 304 is passed back for a read that
+	// forwards If-None-Match.
+	headers forwarded
+	// personalRoot: the action creates or modifies permissions, which
+	// Graph refuses on the root of a personal drive ("Permissions can't
+	// be created or modified on the root driveItem of drives with a
+	// driveType of personal", driveitem-invite.md): refused when the
+	// route names a drive's root and the context says the drive is
+	// personal.
+	personalRoot bool
 }
 
 // actions is the table, indexed by Action. Its order is the order of
 // Action's constants and of the methods a 405 lists.
 var actions = [...]actionRow{
 	ActionCreateLink: {
-		name: "createLink", segment: "createLink", method: "POST",
+		name: "createLink", segment: "createLink", bound: true, method: "POST",
 		build: buildCreateLink, shape: answerPermission, created: true,
 		checks: checkLink,
 	},
 	ActionGrant: {
-		name: "grant", share: true, segment: "permission/grant", method: "POST",
+		name: "grant", share: true, segment: "permission/grant", bound: true, method: "POST",
 		build: buildGrant, shape: answerCollection, status: 200,
 		checks: checkRoles | checkDomains,
 	},
@@ -91,15 +111,29 @@ var actions = [...]actionRow{
 	},
 	ActionGetPermission: {
 		name: "getPermission", segment: "permissions", id: "permission-id", method: "GET",
-		shape: answerPermission, status: 200, reads: true,
+		shape: answerPermission, status: 200, reads: true, headers: ifMatch | ifNoneMatch,
 	},
 	ActionDeletePermission: {
 		name: "deletePermission", segment: "permissions", id: "permission-id", method: "DELETE",
-		shape: answerNone, status: 204,
+		shape: answerNone, status: 204, headers: ifMatch | ifNoneMatch,
 	},
 	ActionGetItem: {
 		name: "getItem", method: "GET",
 		shape: answerItem, status: 200, reads: true,
+	},
+	ActionInvite: {
+		name: "invite", segment: "invite", bound: true, method: "POST",
+		build: buildInvite, shape: answerInvite, status: 200, personalRoot: true,
+		checks: checkRoles | checkDomains,
+	},
+	ActionUpdatePermission: {
+		name: "updatePermission", segment: "permissions", id: "permission-id", method: "PATCH",
+		build: buildPermissionUpdate, shape: answerPermission, status: 200,
+		headers: ifMatch | ifNoneMatch, personalRoot: true, checks: checkLink | checkRoles,
+	},
+	ActionRevokeGrants: {
+		name: "revokeGrants", segment: "permissions", id: "permission-id", after: "revokeGrants", bound: true,
+		method: "POST", build: buildRevokeGrants, shape: answerPermission, status: 200, headers: ifMatch,
 	},
 	ActionBatch: {
 		name: "batch", batch: true, segment: "$batch", method: "POST",
@@ -140,7 +174,7 @@ func (a Action) Shares() bool { r := a.row(); return r.method != "" && !r.reads 
 // sameForm says whether two rows share a route form (and differ only by
 // method).
 func sameForm(a, b *actionRow) bool {
-	return a.share == b.share && a.batch == b.batch && a.segment == b.segment && a.id == b.id
+	return a.share == b.share && a.batch == b.batch && a.segment == b.segment && a.id == b.id && a.after == b.after
 }
 
 // forMethod picks, among the rows of form's route form, the one answering
@@ -202,11 +236,20 @@ func Build(r *Route, body []byte, ctx *Context) (Request, error) {
 	if row.method == "" || row.batch {
 		return Request{}, invalid("path", "the route names no Graph sharing action (a $batch is BuildBatch's)")
 	}
+	if row.personalRoot && r.DriveRoot && ctx.DriveType == DrivePersonal {
+		return Request{}, invalid("path", "Graph creates and modifies no permissions on the root of a OneDrive personal drive")
+	}
 	var req Request
 	if row.build != nil {
 		var err *Error
 		if req, err = row.build(r.Version, body, *ctx); err != nil {
 			return Request{Requested: req.Requested, Findings: req.Findings}, err
+		}
+	}
+	if row.headers != 0 && ctx.Header != nil {
+		var err *Error
+		if req.Headers, err = row.headers.read(ctx.Header); err != nil {
+			return Request{}, err
 		}
 	}
 	req.Method, req.Path = row.method, r.Upstream
@@ -216,7 +259,7 @@ func Build(r *Route, body []byte, ctx *Context) (Request, error) {
 // Response is an action's successful answer as the caller gets it.
 type Response struct {
 	Status int    // the status to answer with
-	Body   []byte // the bytes to answer with; nil for a 204
+	Body   []byte // the bytes to answer with; nil for a 204 or a 304
 	// Shaped is the shaped permission or collection, for actions whose
 	// answer is one (its Body is Body).
 	Shaped Shaped
@@ -224,8 +267,11 @@ type Response struct {
 
 // Shape turns Graph's 2xx answer to the route's action into the caller's:
 // a permission shaped (createLink keeping 201 for a new link and 200 for
-// an existing one), a collection shaped, an item checked and passed
-// through, or no body. Graph's error answers are ParseUpstreamError's.
+// an existing one), a collection shaped (invite keeping Graph's 207
+// partial success), an item checked and passed through, or no body.
+// Graph's 304 Not Modified to a read that forwards If-None-Match is
+// answered 304 without a body. Graph's error answers are
+// ParseUpstreamError's.
 func Shape(r *Route, status int, body []byte) (Response, error) {
 	row := r.Action.row()
 	out := Response{Status: row.status, Shaped: Shaped{Link: -1}}
@@ -233,6 +279,12 @@ func Shape(r *Route, status int, body []byte) (Response, error) {
 	switch {
 	case row.method == "" || row.batch:
 		return out, invalid("path", "the route names no Graph sharing action (a $batch is ShapeBatch's)")
+	case status == 304:
+		if !row.reads || row.headers&ifNoneMatch == 0 {
+			return out, badGateway("status", "the upstream answered HTTP 304 to a request that was not conditional")
+		}
+		out.Status = 304
+		return out, nil
 	case row.shape == answerNone:
 		return out, nil
 	case row.shape == answerItem:
@@ -243,6 +295,9 @@ func Shape(r *Route, status int, body []byte) (Response, error) {
 		return out, nil
 	case row.shape == answerCollection:
 		out.Shaped, err = shapeCollection(status, body)
+	case row.shape == answerInvite:
+		out.Shaped, err = shapeInviteAnswer(status, body)
+		out.Status = status
 	default:
 		out.Shaped, err = shapePermission(status, body)
 	}

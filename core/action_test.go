@@ -20,7 +20,7 @@ func TestActionTableIsComplete(t *testing.T) {
 	if Action(0).String() != "unknown" || Action(200).String() != "unknown" || Action(200).TakesBody() || Action(200).Method() != "" {
 		t.Error("an Action outside the table must be unknown, body-less and method-less")
 	}
-	if got := expectedTails(); got != "'createLink', 'permissions' or the end of the path" {
+	if got := expectedTails(); got != "'createLink', 'permissions', 'invite' or the end of the path" {
 		t.Errorf("expectedTails() = %q", got)
 	}
 }
@@ -35,9 +35,12 @@ func TestRouteMethodIsCaseSensitive(t *testing.T) {
 		{"post", "/shares/s!abc/permission/grant", "POST"},
 		{"get", "/me/drive/items/1/permissions", "GET"},
 		{"POST", "/me/drive/items/1/permissions", "GET"},
-		{"Get", "/me/drive/items/1/permissions/p1", "GET, DELETE"},
-		{"delete", "/me/drive/items/1/permissions/p1", "GET, DELETE"},
-		{"PATCH", "/me/drive/items/1/permissions/p1", "GET, DELETE"},
+		{"Get", "/me/drive/items/1/permissions/p1", "GET, DELETE, PATCH"},
+		{"delete", "/me/drive/items/1/permissions/p1", "GET, DELETE, PATCH"},
+		{"patch", "/me/drive/items/1/permissions/p1", "GET, DELETE, PATCH"},
+		{"PUT", "/me/drive/items/1/permissions/p1", "GET, DELETE, PATCH"},
+		{"get", "/me/drive/items/1/invite", "POST"},
+		{"GET", "/me/drive/items/1/permissions/p1/revokeGrants", "POST"},
 		{"get", "/shares/s!abc/driveItem", "GET"},
 		{"", "/me/drive/items/1", "GET"},
 	}

@@ -137,6 +137,9 @@ type Context struct {
 	Policy    *Policy
 	DriveType DriveType
 	ItemKind  ItemKind
+	// Header gives the request's header of a name ("" when absent), for
+	// the headers an action forwards (If-Match, If-None-Match); nil: none.
+	Header func(name string) string
 }
 
 // ParseCreateLink reads and validates a createLink body under the rules of
@@ -348,6 +351,9 @@ type Request struct {
 	// after the policy; Findings the rules that fired (policycheck.go).
 	Requested, Applied Terms
 	Findings           []Finding
+	// Headers are the caller's headers the action forwards, checked and
+	// written canonically: {name, value}, in a fixed order.
+	Headers [][2]string
 }
 
 // AppendBody writes c as the canonical upstream body: only what the caller

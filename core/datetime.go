@@ -116,3 +116,22 @@ func appendDigits(dst []byte, v, width int) []byte {
 	}
 	return append(dst, b[:width]...)
 }
+
+// futureDateTime reads an expiry as createLink does and requires it to
+// lie after now.
+func futureDateTime(s, prop string, now time.Time) (time.Time, *Error) {
+	t, err := parseDateTime(s, prop)
+	if err != nil {
+		return t, err
+	}
+	if !t.After(now) {
+		return time.Time{}, invalid(prop, "'"+prop+"' must lie in the future")
+	}
+	return t, nil
+}
+
+func appendQuotedUTC(dst []byte, t time.Time) []byte {
+	dst = append(dst, '"')
+	dst = appendUTC(dst, t)
+	return append(dst, '"')
+}

@@ -44,7 +44,7 @@ func (w walker) grant(body []byte) (Grant, *Error) {
 			g.Recipients, err = w.recipients(v, k)
 		case k == "roles":
 			hasRoles = true
-			err = g.parseRoles(v)
+			g.Read, g.Write, err = readWriteRoles(v, k)
 		default:
 			err = unknownProperty(k)
 		}
@@ -68,46 +68,13 @@ func (w walker) grant(body []byte) (Grant, *Error) {
 	return g, nil
 }
 
-func (g *Grant) parseRoles(v gjson.Result) *Error {
-	if !v.IsArray() {
-		return invalid("roles", "'roles' must be an array of strings, not "+jsontext.TypeName(v))
-	}
-	var err *Error
-	v.ForEach(func(_, e gjson.Result) bool {
-		switch {
-		case e.Type != gjson.String:
-			err = invalid("roles", "each role must be a string, not "+jsontext.TypeName(e))
-		case jsontext.LoneSurrogate(e.Raw):
-			err = stringText(e, "roles")
-		case e.Str == "read" && !g.Read:
-			g.Read = true
-		case e.Str == "write" && !g.Write:
-			g.Write = true
-		case e.Str == "read" || e.Str == "write":
-			err = invalid("roles", "the role '"+e.Str+"' is listed twice")
-		default:
-			err = invalid("roles", "grant takes the roles 'read' and 'write' only")
-		}
-		return err == nil
-	})
-	return err
-}
-
 // AppendBody writes the canonical grant body.
 func (g *Grant) AppendBody(dst []byte) []byte {
 	dst = append(dst, `{"recipients":`...)
 	dst = appendRecipients(dst, g.Recipients)
-	dst = append(dst, `,"roles":[`...)
-	if g.Read {
-		dst = append(dst, `"read"`...)
-	}
-	if g.Write {
-		if g.Read {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `"write"`...)
-	}
-	return append(dst, "]}"...)
+	dst = append(dst, `,"roles":`...)
+	dst = appendRoles(dst, g.Read, g.Write)
+	return append(dst, '}')
 }
 
 // BuildGrant turns a grant route and body into the request to send. It

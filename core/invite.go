@@ -1,7 +1,6 @@
 package core
 
 import (
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -33,16 +32,9 @@ type Invite struct {
 	RetainInherited Tri
 }
 
-const (
-	// invite's schema: an object of scalars and two arrays, one of flat
-	// objects (recipients), one of strings (roles).
-	inviteDepth = 3
-	// maxBodyMembers bounds the members of any one object and the elements
-	// of any one array of a sharing body: the schemas need a dozen at most
-	// (recipients, 100 at most, aside), and the duplicate check costs the
-	// square of the count.
-	maxBodyMembers = 128
-)
+// invite's schema: an object of scalars and two arrays, one of flat
+// objects (recipients), one of strings (roles).
+const inviteDepth = 3
 
 // ParseInvite reads and validates an invite body under the clock in ctx.
 // Platform rules apply when ctx names the drive type; the policy is not
@@ -57,20 +49,24 @@ func ParseInvite(v Version, body []byte, ctx *Context) (Invite, error) {
 }
 
 func parseInvite(_ Version, body []byte, ctx *Context) (Invite, *Error) {
-	var in Invite
 	if ctx == nil {
 		ctx = &Context{}
 	}
-	if err := checkBody(body, inviteDepth, maxBodyMembers); err != nil {
-		return in, err
+	return walker{}.invite(body, ctx)
+}
+
+// invite reads an invite body: the walker bounds its members and refuses
+// lone surrogates, as for createLink and grant.
+func (w walker) invite(body []byte, ctx *Context) (Invite, *Error) {
+	var in Invite
+	if p, key := jsontext.Check(body, inviteDepth); p != jsontext.OK {
+		return in, bodyError(p, key)
 	}
-	// separate scratch for the recipients: a shared array would let a
-	// recipient's keys overwrite the top level's and hide a duplicate.
-	var seen [12]string
+	w = w.of(body)
 	var err *Error
 	var expiration string
 	hasExpiration, hasRoles := false, false
-	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, val gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, val gjson.Result) bool {
 		if jsontext.IsAnnotation(k) {
 			return true
 		}
@@ -84,10 +80,10 @@ func parseInvite(_ Version, body []byte, ctx *Context) (Invite, *Error) {
 		}
 		switch k {
 		case "recipients":
-			in.Recipients, err = walker{}.of(body).recipients(val, k)
+			in.Recipients, err = w.recipients(val, k)
 		case "roles":
 			hasRoles = true
-			in.Read, in.Write, err = parseReadWrite(val, k)
+			in.Read, in.Write, err = readWriteRoles(val, k)
 		case "requireSignIn":
 			in.RequireSignIn, err = triValue(val, k)
 		case "sendInvitation":
@@ -113,6 +109,9 @@ func parseInvite(_ Version, body []byte, ctx *Context) (Invite, *Error) {
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return in, werr
+	}
 	if dup != "" {
 		return in, duplicateProperty(dup)
 	}
@@ -162,7 +161,7 @@ func (in *Invite) AppendBody(dst []byte) []byte {
 	dst = append(dst, `{"recipients":`...)
 	dst = appendRecipients(dst, in.Recipients)
 	dst = jsontext.AppendKey(dst, "roles")
-	dst = appendReadWrite(dst, in.Read, in.Write)
+	dst = appendRoles(dst, in.Read, in.Write)
 	if in.RequireSignIn != Unset {
 		dst = jsontext.AppendKey(dst, "requireSignIn")
 		dst = jsontext.AppendBool(dst, in.RequireSignIn == True)
@@ -188,121 +187,4 @@ func (in *Invite) AppendBody(dst []byte) []byte {
 		dst = jsontext.AppendBool(dst, in.RetainInherited == True)
 	}
 	return append(dst, '}')
-}
-
-// checkBody is jsontext.Check plus a bound on the members of every object
-// and the elements of every array, so that the duplicate-key check of
-// jsontext.Members (quadratic in an object's keys) stays linear in the
-// body.
-func checkBody(body []byte, depth, maxMembers int) *Error {
-	if p, key := jsontext.Check(body, depth); p != jsontext.OK {
-		return bodyError(p, key)
-	}
-	if !withinMembers(body, maxMembers) {
-		return invalid("body", "an object or array of the body has more than "+strconv.Itoa(maxMembers)+" members")
-	}
-	return nil
-}
-
-// withinMembers reports whether no object of b (a document Check accepted)
-// has more than max members and no array more than max elements. One
-// pass: strings are skipped, each container's count is kept on a stack as
-// deep as Check allowed.
-func withinMembers(b []byte, max int) bool {
-	var stack [72]int // deeper than any depth core checks with
-	depth := -1
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-		case '{', '[':
-			depth++
-			if depth >= len(stack) {
-				return false
-			}
-			stack[depth] = 0
-			// an empty container has no members; a first one is counted
-			// at its first value below.
-			j := i + 1
-			for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
-				j++
-			}
-			if j < len(b) && b[j] != '}' && b[j] != ']' {
-				stack[depth] = 1
-			}
-		case ',':
-			if depth >= 0 {
-				if stack[depth]++; stack[depth] > max {
-					return false
-				}
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return true
-}
-
-// parseReadWrite reads a roles array of "read" and "write": non-empty,
-// strings, no repeats, the values as Graph spells them.
-func parseReadWrite(v gjson.Result, prop string) (read, write bool, err *Error) {
-	if !v.IsArray() {
-		return false, false, invalid(prop, "'"+prop+"' must be an array of strings, not "+jsontext.TypeName(v))
-	}
-	v.ForEach(func(_, e gjson.Result) bool {
-		switch {
-		case e.Type != gjson.String:
-			err = invalid(prop, "each role must be a string, not "+jsontext.TypeName(e))
-		case e.Str == "read" && !read:
-			read = true
-		case e.Str == "write" && !write:
-			write = true
-		case e.Str == "read" || e.Str == "write":
-			err = invalid(prop, "the role '"+e.Str+"' is listed twice")
-		default:
-			err = invalid(prop, "the roles are 'read' and 'write' only, not '"+segmentForMessage(e.Str)+"'")
-		}
-		return err == nil
-	})
-	if err == nil && !read && !write {
-		err = invalid(prop, "'"+prop+"' needs at least one role: \"read\" or \"write\"")
-	}
-	return read, write, err
-}
-
-func appendReadWrite(dst []byte, read, write bool) []byte {
-	dst = append(dst, '[')
-	if read {
-		dst = append(dst, `"read"`...)
-	}
-	if write {
-		if read {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `"write"`...)
-	}
-	return append(dst, ']')
-}
-
-// futureDateTime reads an expiry as createLink does and requires it to
-// lie after now.
-func futureDateTime(s, prop string, now time.Time) (time.Time, *Error) {
-	t, err := parseDateTime(s, prop)
-	if err != nil {
-		return t, err
-	}
-	if !t.After(now) {
-		return time.Time{}, invalid(prop, "'"+prop+"' must lie in the future")
-	}
-	return t, nil
-}
-
-func appendQuotedUTC(dst []byte, t time.Time) []byte {
-	dst = append(dst, '"')
-	dst = appendUTC(dst, t)
-	return append(dst, '"')
 }

@@ -40,18 +40,22 @@ func ParsePermissionUpdate(body []byte, ctx *Context) (PermissionUpdate, error) 
 }
 
 func parsePermissionUpdate(body []byte, ctx *Context) (PermissionUpdate, *Error) {
-	var u PermissionUpdate
 	if ctx == nil {
 		ctx = &Context{}
 	}
-	if err := checkBody(body, permissionUpdateDepth, maxBodyMembers); err != nil {
-		return u, err
+	return walker{}.permissionUpdate(body, ctx)
+}
+
+func (w walker) permissionUpdate(body []byte, ctx *Context) (PermissionUpdate, *Error) {
+	var u PermissionUpdate
+	if p, key := jsontext.Check(body, permissionUpdateDepth); p != jsontext.OK {
+		return u, bodyError(p, key)
 	}
-	var seen [8]string
+	w = w.of(body)
 	var err *Error
 	var expiration string
 	hasExpiration := false
-	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, val gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, val gjson.Result) bool {
 		switch {
 		case jsontext.IsAnnotation(k):
 		case k == "roles":
@@ -60,7 +64,7 @@ func parsePermissionUpdate(body []byte, ctx *Context) (PermissionUpdate, *Error)
 				break
 			}
 			u.HasRoles = true
-			u.Read, u.Write, err = parseReadWrite(val, k)
+			u.Read, u.Write, err = readWriteRoles(val, k)
 		case k == "expirationDateTime":
 			if val.Type == gjson.Null {
 				u.ClearExpiration = true
@@ -68,14 +72,16 @@ func parsePermissionUpdate(body []byte, ctx *Context) (PermissionUpdate, *Error)
 			}
 			expiration, err = stringValue(val, k)
 			hasExpiration = true
+		case k == "":
+			err = unknownProperty(k)
 		default:
 			err = invalid(segmentForMessage(k), "only 'roles' and 'expirationDateTime' of a permission can be changed, not '"+segmentForMessage(k)+"'")
-			if k == "" {
-				err = unknownProperty(k)
-			}
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return u, werr
+	}
 	if dup != "" {
 		return u, duplicateProperty(dup)
 	}
@@ -98,7 +104,7 @@ func (u *PermissionUpdate) AppendBody(dst []byte) []byte {
 	dst = append(dst, '{')
 	if u.HasRoles {
 		dst = jsontext.AppendKey(dst, "roles")
-		dst = appendReadWrite(dst, u.Read, u.Write)
+		dst = appendRoles(dst, u.Read, u.Write)
 	}
 	switch {
 	case !u.Expiration.IsZero():

@@ -275,11 +275,18 @@ func days(d time.Duration) string { return strconv.Itoa(int(d / (24 * time.Hour)
 
 // checkGrant applies the recipient and role rules to a valid grant.
 func (p *Policy) checkGrant(g *Grant) ([]Finding, *Error) {
+	return p.checkAccess(g.Recipients, g.Read, g.Write)
+}
+
+// checkAccess applies the recipient and role rules to what grant, invite
+// and a permission update give: recipients (none for an update) and the
+// roles read and write.
+func (p *Policy) checkAccess(rs []Recipient, read, write bool) ([]Finding, *Error) {
 	k := checker{p: p}
-	if k.recipients(g.Recipients) {
+	if k.recipients(rs) {
 		return k.findings, k.err
 	}
-	k.roles(g.Read, g.Write)
+	k.roles(read, write)
 	return k.findings, k.err
 }
 

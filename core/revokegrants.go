@@ -31,24 +31,31 @@ func ParseRevokeGrants(body []byte) (RevokeGrants, error) {
 }
 
 func parseRevokeGrants(body []byte) (RevokeGrants, *Error) {
+	return walker{}.revokeGrants(body)
+}
+
+func (w walker) revokeGrants(body []byte) (RevokeGrants, *Error) {
 	var r RevokeGrants
-	if err := checkBody(body, revokeGrantsDepth, maxBodyMembers); err != nil {
-		return r, err
+	if p, key := jsontext.Check(body, revokeGrantsDepth); p != jsontext.OK {
+		return r, bodyError(p, key)
 	}
-	var seen [4]string
+	w = w.of(body)
 	var err *Error
-	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, v gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, v gjson.Result) bool {
 		switch {
 		case jsontext.IsAnnotation(k):
 		case k == "grantees":
 			if v.Type != gjson.Null { // null means absent
-				r.Grantees, err = walker{}.of(body).recipients(v, k)
+				r.Grantees, err = w.recipients(v, k)
 			}
 		default:
 			err = unknownProperty(k)
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return r, werr
+	}
 	if dup != "" {
 		return r, duplicateProperty(dup)
 	}

@@ -22,7 +22,9 @@ func (v Version) String() string {
 }
 
 // Route is a parsed Graph path. Item is the canonical, escaped address of
-// the drive item (e.g. "me/drive/items/01AB" or "shares/u!aHR0…/driveItem");
+// the drive item (e.g. "me/drive/items/01AB" or "shares/u!aHR0…/driveItem";
+// for a list item's own createLink, sites/{s}/lists/{l}/items/{i}/createLink,
+// the list item's driveItem, "sites/{s}/lists/{l}/items/{i}/driveItem");
 // Upstream is the whole escaped path to send, version first. Neither can
 // name anything but what the caller named: every ID is validated and
 // escaped on its own.
@@ -33,6 +35,11 @@ type Route struct {
 	ShareID      string // the share id of a grant or a shares/… item, normalised
 	PermissionID string
 	Upstream     string
+	// DriveRoot: the item is named as a drive's root (…/drive/root,
+	// drives/{id}/root), not by an id or a path. Whether that drive is
+	// personal the route does not say (me/drive is either): see
+	// Context.DriveType.
+	DriveRoot bool
 }
 
 // PermissionsPath is the escaped path of the item's permission collection,
@@ -85,10 +92,13 @@ type segment struct {
 }
 
 type routeParser struct {
-	r    Route
-	segs [maxSegments]segment
-	n    int
-	i    int // next segment to read
+	r Route
+	// bareListItem: the item is sites/{s}/lists/{l}/items/{i} without
+	// /driveItem, which only createLink follows.
+	bareListItem bool
+	segs         [maxSegments]segment
+	n            int
+	i            int // next segment to read
 	// buf is the upstream path being built: "/v1.0/", the escaped item
 	// address from base on, then the action. Route.Item and PermissionID
 	// are substrings of the one string made from it.
@@ -272,6 +282,9 @@ func (p *routeParser) item() *Error {
 		if err := p.id(toLowerASCII(name[:len(name)-1]) + "-id"); err != nil {
 			return err
 		}
+		if equalFoldASCII(name, "sites") && p.accept("lists") {
+			return p.listItem()
+		}
 		if err := p.expect("drive"); err != nil {
 			return err
 		}
@@ -318,6 +331,7 @@ func (p *routeParser) driveItem() *Error {
 		p.buf = append(b, ':')
 		return nil
 	case p.accept("root"):
+		p.r.DriveRoot = true
 		return nil
 	case p.accept("items"), p.accept("bundles"), p.accept("following"):
 		return p.id("item-id")
@@ -325,6 +339,26 @@ func (p *routeParser) driveItem() *Error {
 		return p.id("special-folder")
 	}
 	return p.unexpected("'root', 'root:/path:', 'items', 'bundles', 'special' or 'following'")
+}
+
+// listItem reads what follows sites/{site-id}/lists: {list-id}/items/
+// {list-item-id}, then driveItem (the list item's driveItem: an item for
+// every item route), or nothing more, for the one action a list item
+// itself has here, createLink (listitem-createlink.md).
+func (p *routeParser) listItem() *Error {
+	if err := p.id("list-id"); err != nil {
+		return err
+	}
+	if err := p.expect("items"); err != nil {
+		return err
+	}
+	if err := p.id("list-item-id"); err != nil {
+		return err
+	}
+	if !p.accept("driveItem") {
+		p.bareListItem = true
+	}
+	return nil
 }
 
 func (p *routeParser) sharedItem() *Error {
@@ -432,12 +466,8 @@ func (p *routeParser) shareForm() Action {
 		if r.method == "" || !r.share {
 			continue
 		}
-		words := strings.Count(r.segment, "/") + 1
-		if r.id != "" {
-			words++
-		}
 		first, _, _ := strings.Cut(r.segment, "/")
-		if p.n-p.i == 2+words && p.lit(p.i+2, first) {
+		if p.n-p.i == 2+r.formLen() && p.lit(p.i+2, first) {
 			return Action(i)
 		}
 	}
@@ -480,7 +510,7 @@ func (p *routeParser) shareAction(form Action, method string) *Error {
 	if err := p.shareID(); err != nil {
 		return err
 	}
-	if _, err := p.tail(form.row()); err != nil {
+	if _, _, err := p.tail(form.row()); err != nil {
 		return err
 	}
 	a, err := forMethod(form, method)
@@ -492,21 +522,65 @@ func (p *routeParser) shareAction(form Action, method string) *Error {
 	return nil
 }
 
-// tail reads a row's segment words and ID, writing them canonically, and
-// says where in buf the ID starts (0: none).
-func (p *routeParser) tail(r *actionRow) (int, *Error) {
-	for rest := r.segment; rest != ""; {
-		var w string
-		w, rest, _ = strings.Cut(rest, "/")
-		if err := p.expect(w); err != nil {
-			return 0, err
-		}
+// tail reads a row's segment words, ID and words after it, writing them
+// canonically, and says where in buf the ID starts and ends (0: none).
+func (p *routeParser) tail(r *actionRow) (start, end int, err *Error) {
+	if err := p.expectWords(r.segment, r.bound && r.id == "" && r.after == ""); err != nil {
+		return 0, 0, err
 	}
 	if r.id == "" {
-		return 0, nil
+		return 0, 0, nil
 	}
-	start := len(p.buf) + 1 // after the '/' id writes
-	return start, p.id(r.id)
+	start = len(p.buf) + 1 // after the '/' id writes
+	if err := p.id(r.id); err != nil {
+		return 0, 0, err
+	}
+	end = len(p.buf)
+	return start, end, p.expectWords(r.after, r.bound)
+}
+
+// qualifier is the namespace OData lets a bound action's name carry:
+// microsoft.graph.createLink is createLink.
+const qualifier = "microsoft.graph."
+
+// expectWords reads the '/'-separated words ws, writing them as spelt
+// there; bound lets the last be namespace-qualified.
+func (p *routeParser) expectWords(ws string, bound bool) *Error {
+	for rest := ws; rest != ""; {
+		var w string
+		w, rest, _ = strings.Cut(rest, "/")
+		if bound && rest == "" && p.qualified(p.i, w) {
+			p.i++
+			p.word(w)
+			continue
+		}
+		if err := p.expect(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// qualified reports whether segment i is microsoft.graph.<w>.
+func (p *routeParser) qualified(i int, w string) bool {
+	if i >= p.n || p.segs[i].path {
+		return false
+	}
+	s := p.segs[i].raw
+	return len(s) == len(qualifier)+len(w) && equalFoldASCII(s[:len(qualifier)], qualifier) && equalFoldASCII(s[len(qualifier):], w)
+}
+
+// matchWords reports whether the segments from i are the words ws (the
+// last one qualified or not when bound).
+func (p *routeParser) matchWords(i int, ws string, bound bool) bool {
+	for rest := ws; rest != ""; i++ {
+		var w string
+		w, rest, _ = strings.Cut(rest, "/")
+		if !p.lit(i, w) && !(bound && rest == "" && p.qualified(i, w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // action reads what is done to the item, and checks the method: the
@@ -514,10 +588,13 @@ func (p *routeParser) tail(r *actionRow) (int, *Error) {
 func (p *routeParser) action(method string) *Error {
 	itemEnd := len(p.buf)
 	form := p.itemForm()
+	if p.bareListItem && form != ActionCreateLink {
+		return p.unexpected("'driveItem' or 'createLink'")
+	}
 	if form == 0 {
 		return p.unexpected(expectedTails())
 	}
-	idStart, err := p.tail(form.row())
+	idStart, idEnd, err := p.tail(form.row())
 	if err != nil {
 		return err
 	}
@@ -528,8 +605,11 @@ func (p *routeParser) action(method string) *Error {
 	p.r.Action = a
 	p.r.Upstream = string(p.buf)
 	p.r.Item = p.r.Upstream[p.base:itemEnd]
+	if p.bareListItem {
+		p.r.Item += "/driveItem" // the list item's driveItem: where its permissions are
+	}
 	if idStart > 0 {
-		p.r.PermissionID = p.r.Upstream[idStart:]
+		p.r.PermissionID = p.r.Upstream[idStart:idEnd]
 	}
 	return nil
 }
@@ -543,27 +623,40 @@ func (p *routeParser) itemForm() Action {
 		if r.method == "" || r.share || r.batch {
 			continue
 		}
-		words := 0
-		if r.segment != "" {
-			words = strings.Count(r.segment, "/") + 1
-		}
-		if r.id != "" {
-			words++
-		}
-		if words != left {
+		if r.formLen() != left {
 			continue
 		}
-		match := true
-		for j, rest := p.i, r.segment; rest != ""; j++ {
-			var w string
-			w, rest, _ = strings.Cut(rest, "/")
-			match = match && p.lit(j, w)
+		j := p.i
+		if !p.matchWords(j, r.segment, r.bound && r.id == "" && r.after == "") {
+			continue
 		}
-		if match {
+		if r.segment != "" {
+			j += strings.Count(r.segment, "/") + 1
+		}
+		if r.id != "" {
+			j++
+		}
+		if p.matchWords(j, r.after, r.bound) {
 			return Action(i)
 		}
 	}
 	return 0
+}
+
+// formLen is the number of segments of r's form after the item or share
+// address: its words, its ID, the words after the ID.
+func (r *actionRow) formLen() int {
+	n := 0
+	if r.segment != "" {
+		n = strings.Count(r.segment, "/") + 1
+	}
+	if r.id != "" {
+		n++
+	}
+	if r.after != "" {
+		n += strings.Count(r.after, "/") + 1
+	}
+	return n
 }
 
 // segmentForMessage bounds what of the caller's input goes into a message.

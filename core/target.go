@@ -25,13 +25,13 @@ const (
 // kinds, headers, the query, the plugin's input envelope and config.
 var transportTargets = [...]string{
 	"path", "method", "body", "query", "input", "op", "headers",
-	"Authorization", "Content-Type", "Content-Encoding",
+	"Authorization", "Content-Type", "Content-Encoding", "If-Match", "If-None-Match",
 	"now", "graph_base_url", "api_version", "policy",
 	"status", "token", "url", "shareId", "driveType", "itemKind",
 	// path segment kinds, as routeParser.id names them
 	"item-id", "drive-id", "user-id", "group-id", "site-id", "workbook-id",
 	"special-folder", "activity-id", "activity-stat-id", "channel-id",
-	"base-item-id", "permission-id", "share-id", "item-path",
+	"base-item-id", "permission-id", "share-id", "item-path", "list-id", "list-item-id",
 }
 
 // queryOptions are the OData system query options a target may name.
@@ -48,7 +48,9 @@ var policyRules = [...]string{"allowedTypes", "allowedScopes", "denyAnonymous", 
 // requestNames are the body properties of grant and of a driveRecipient
 // (createLink's are isCreateLinkProperty's; a permission's and a link's,
 // in Graph's answers, permissionKeys and linkKeys).
-var requestNames = [...]string{"recipients", "roles", "email", "alias", "objectId"}
+var requestNames = [...]string{"recipients", "roles", "email", "alias", "objectId",
+	// invite's, a permission update's and revokeGrants'
+	"requireSignIn", "sendInvitation", "grantees"}
 
 // batchNames are the members of a JSON batch request and of Graph's batch
 // answer ("requests[3].dependsOn", "responses[0].status").

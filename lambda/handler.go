@@ -106,6 +106,7 @@ type exchange struct {
 	method          string
 	clientRequestID string
 	requestID       string // upstream's request-id, or ours when nothing went upstream
+	etag            string // upstream's ETag, checked, for an action that forwards conditional headers
 	apigwRequestID  string // API Gateway's or the Function URL's id of the request
 	status          int
 	upstreamStatus  int
@@ -178,6 +179,9 @@ func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, i
 		body = b
 	}
 	ctx := core.Context{Now: h.now(), Policy: h.policyFor(route, in)}
+	if route.Action.Forwards() {
+		ctx.Header = func(name string) string { return header(ev.Headers, asciiLower(name)) }
+	}
 	req, err := core.Build(route, body, &ctx)
 	if err != nil {
 		return req, core.AsError(err) // req: the terms and findings, for the decision record

@@ -17,9 +17,12 @@ func TestMethodsAreCaseSensitive(t *testing.T) {
 		{"GET", item + "/createLink", "", "POST"},
 		{"post", "/v1.0/shares/s!abc/permission/grant", `{"roles":["read"],"recipients":[{"email":"a@contoso.com"}]}`, "POST"},
 		{"get", item + "/permissions", "", "GET"},
-		{"Get", item + "/permissions/p1", "", "GET, DELETE"},
-		{"delete", item + "/permissions/p1", "", "GET, DELETE"},
-		{"PATCH", item + "/permissions/p1", `{}`, "GET, DELETE"},
+		{"Get", item + "/permissions/p1", "", "GET, DELETE, PATCH"},
+		{"delete", item + "/permissions/p1", "", "GET, DELETE, PATCH"},
+		{"patch", item + "/permissions/p1", `{}`, "GET, DELETE, PATCH"},
+		{"PUT", item + "/permissions/p1", `{}`, "GET, DELETE, PATCH"},
+		{"post", item + "/invite", `{}`, "POST"},
+		{"get", "/beta" + item[len("/v1.0"):] + "/permissions/p1/revokeGrants", "", "POST"},
 		{"gET", item, "", "GET"},
 	} {
 		resp := e.do(req{method: c.method, path: c.path, body: c.body})

@@ -3,6 +3,7 @@ package lambda
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/sharelink/sharelink/core"
@@ -15,6 +16,22 @@ import (
 func (h *Handler) respond(x *exchange, route *core.Route, s *sent) events.APIGatewayV2HTTPResponse {
 	if s.err != nil {
 		return h.fail(x, s.err)
+	}
+	if s.etag != "" && route.Action.Forwards() {
+		// Graph's ETag of a permission, for the caller's next If-Match:
+		// passed on only when it is an entity tag.
+		if tag, err := core.CheckConditional("ETag", s.etag); err == nil && tag != "*" && !strings.Contains(tag, `", `) {
+			x.etag = tag
+		}
+	}
+	if s.status == http.StatusNotModified {
+		// Graph's 304 to If-None-Match: no body (core.Shape says whether
+		// the action can have one).
+		r, err := core.Shape(route, s.status, s.body)
+		if err != nil {
+			return h.fail(x, core.AsError(err))
+		}
+		return h.reply(x, r.Status, nil)
 	}
 	if s.upstream != nil {
 		return h.upstreamError(x, s.upstream, s.retry)
@@ -77,6 +94,9 @@ func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV
 	}
 	if status == http.StatusUnauthorized && x.errCode == core.CodeUnauthenticated {
 		hd["www-authenticate"] = "Bearer"
+	}
+	if x.etag != "" && (status < 300 || status == http.StatusNotModified) {
+		hd["etag"] = x.etag
 	}
 	if len(x.adjusted) > 0 && status < 300 {
 		hd[AdjustedHeader] = formatAdjusted(x.adjusted)

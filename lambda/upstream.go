@@ -46,6 +46,7 @@ type result struct {
 	body      []byte
 	requestID string
 	retry     string // Retry-After as sent
+	etag      string // ETag as sent
 	err       *core.Error
 }
 
@@ -71,6 +72,11 @@ func (h *Handler) attempt(ctx context.Context, timeout time.Duration, req *core.
 	hr.Header["Client-Request-Id"] = vals[1:2:2]
 	hr.Header["Accept"] = acceptJSON
 	hr.Header["User-Agent"] = userAgent
+	// The conditional headers the action forwards (If-Match,
+	// If-None-Match), checked and made canonical by core.Build.
+	for _, kv := range req.Headers {
+		hr.Header[kv[0]] = []string{kv[1]}
+	}
 	if req.Body != nil {
 		if req.ContentType == "application/json" {
 			hr.Header["Content-Type"] = acceptJSON
@@ -83,7 +89,7 @@ func (h *Handler) attempt(ctx context.Context, timeout time.Duration, req *core.
 		return result{err: transportError(ctx, actx, err)}
 	}
 	defer resp.Body.Close()
-	res := result{status: resp.StatusCode, requestID: resp.Header.Get("Request-Id"), retry: resp.Header.Get("Retry-After")}
+	res := result{status: resp.StatusCode, requestID: resp.Header.Get("Request-Id"), retry: resp.Header.Get("Retry-After"), etag: resp.Header.Get("Etag")}
 	res.body, err = readAll(resp)
 	if err != nil {
 		res.status = 0

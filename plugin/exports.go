@@ -83,6 +83,12 @@ func grant() int32 { return run("grant") }
 //go:wasmexport version
 func version() int32 { return run("version") }
 
+//go:wasmexport build_request
+func buildRequest() int32 { return run("build_request") }
+
+//go:wasmexport shape_response
+func shapeResponse() int32 { return run("shape_response") }
+
 // noop does nothing: the cost of a call into this module, the floor the
 // benchmarks measure each export against.
 //
@@ -94,4 +100,5 @@ func noop() int32 { return 0 }
 var _ = [...]func() int32{
 	buildCreateLink, buildGrant, encodeSharingURL, decodeSharingURL, parseRoute,
 	shapePermission, shapeError, createLink, grant, version, noop,
+	buildRequest, shapeResponse,
 }

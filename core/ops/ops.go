@@ -107,6 +107,8 @@ var operations = [...]Operation{
 	{Name: "create_link", Clock: true, Kind: KindSend, Request: createLinkRequest, Wraps: "build_create_link"},
 	{Name: "grant", Clock: true, Kind: KindSend, Request: grantRequest, Wraps: "build_grant"},
 	{Name: "noop", Kind: KindNoop},
+	{Name: "build_request", Clock: true, run: BuildRequest},
+	{Name: "shape_response", Clock: true, run: ShapeResponse},
 }
 
 // Operations is the table of operations, a copy: callers may keep or

@@ -50,7 +50,8 @@ type entry struct {
 	// (parse_route on method and path), "createLink" (build_create_link on
 	// path and body), "grant" (build_grant on the path's share id and the
 	// body), "share" (the share id slot: parse_route, build_grant and, for
-	// u! ids, decode_sharing_url). Empty: the refusal belongs to the HTTP
+	// u! ids, decode_sharing_url), "request" (build_request on method,
+	// path, body and headers: any action of the table). Empty: the refusal belongs to the HTTP
 	// front (auth, media type, size, query, headers), which the plugin
 	// does not have.
 	Plugin string `json:"plugin"`
@@ -322,7 +323,7 @@ func (e *entry) expand() error {
 		e.Body = &s
 	}
 	switch e.Plugin {
-	case "", "route", "createLink", "grant", "share":
+	case "", "route", "createLink", "grant", "share", "request":
 	default:
 		return fmt.Errorf("unknown plugin mode %q", e.Plugin)
 	}

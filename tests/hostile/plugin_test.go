@@ -99,6 +99,11 @@ func call(p *extism.Plugin, export string, input map[string]string) (parts, erro
 	if err != nil {
 		return parts{}, err
 	}
+	return callBytes(p, export, in)
+}
+
+// callBytes is call on an input already written.
+func callBytes(p *extism.Plugin, export string, in []byte) (parts, error) {
 	res, err := pluginhost.Call(context.Background(), p, export, in)
 	if err != nil {
 		return parts{}, fmt.Errorf("%s trapped: %v", export, err)
@@ -183,6 +188,27 @@ func TestPluginAgreesWithServer(t *testing.T) {
 			case "route":
 				got, err := call(p, "parse_route", route)
 				same("parse_route", got, err, false)
+			case "request":
+				// build_request: method, path, body and the headers, as an object
+				in := map[string]any{"method": e.Method, "path": e.Path}
+				if e.Body != nil {
+					in["body"] = e.body()
+				}
+				if len(e.Headers) > 0 {
+					h := map[string]string{}
+					for k, v := range e.Headers {
+						if v != nil {
+							h[k] = *v
+						}
+					}
+					in["headers"] = h
+				}
+				b, err := json.Marshal(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := callBytes(p, "build_request", b)
+				same("build_request", got, err, false)
 			case "createLink":
 				got, err := call(p, "build_create_link", map[string]string{"path": e.Path, "body": e.body()})
 				same("build_create_link", got, err, false)
