@@ -258,3 +258,62 @@ func TestGoSDKBatchThroughSharelink(t *testing.T) {
 	}
 	s.mu.Unlock()
 }
+
+// TestGoSDKInviteUpdateDeleteThroughSharelink: the SDK invites a user,
+// changes the grant's role with a PATCH and deletes it, through
+// sharelink, each body gzipped as its defaults send it; the SDK's
+// ODataError names the property sharelink refused.
+func TestGoSDKInviteUpdateDeleteThroughSharelink(t *testing.T) {
+	client, _, s := sdkAgainstSharelink(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	item := client.Drives().ByDriveId(graphsim.DemoAliceDriveID).Items().ByDriveItemId(graphsim.DemoReportID)
+
+	email := graphsim.DemoBobUPN
+	r := models.NewDriveRecipient()
+	r.SetEmail(&email)
+	signIn, send := true, false
+	body := drives.NewItemItemsItemInvitePostRequestBody()
+	body.SetRecipients([]models.DriveRecipientable{r})
+	body.SetRoles([]string{"read"})
+	body.SetRequireSignIn(&signIn)
+	body.SetSendInvitation(&send)
+	invited, err := item.Invite().PostAsInvitePostResponse(ctx, body, nil)
+	if err != nil {
+		t.Fatalf("invite through sharelink: %v", describe(err))
+	}
+	if len(invited.GetValue()) != 1 || invited.GetValue()[0].GetId() == nil {
+		t.Fatalf("invite answered %d permissions, want one with an id", len(invited.GetValue()))
+	}
+	id := *invited.GetValue()[0].GetId()
+	if roles := invited.GetValue()[0].GetRoles(); len(roles) != 1 || roles[0] != "read" {
+		t.Errorf("invited roles %v, want [read]", roles)
+	}
+
+	patch := models.NewPermission()
+	patch.SetRoles([]string{"write"})
+	updated, err := item.Permissions().ByPermissionId(id).Patch(ctx, patch, nil)
+	if err != nil {
+		t.Fatalf("PATCH permission through sharelink: %v", describe(err))
+	}
+	if roles := updated.GetRoles(); len(roles) != 1 || roles[0] != "write" {
+		t.Errorf("updated roles %v, want [write]", roles)
+	}
+	if err := item.Permissions().ByPermissionId(id).Delete(ctx, nil); err != nil {
+		t.Fatalf("delete permission: %v", describe(err))
+	}
+
+	// A role Graph does not have is refused by sharelink, naming it.
+	patch.SetRoles([]string{"owner"})
+	_, err = item.Permissions().ByPermissionId(id).Patch(ctx, patch, nil)
+	oe, ok := err.(*odataerrors.ODataError)
+	if !ok || oe.ResponseStatusCode != 400 || oe.GetErrorEscaped() == nil || oe.GetErrorEscaped().GetTarget() == nil ||
+		*oe.GetErrorEscaped().GetTarget() != "roles" {
+		t.Fatalf("PATCH with roles [owner]: want a 400 ODataError naming roles, got %T %v", err, describe(err))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.encodings) < 2 || s.encodings[0] != "gzip" || s.encodings[1] != "gzip" {
+		t.Errorf("the invite and PATCH bodies were sent with Content-Encoding %q; the SDK's defaults gzip them", s.encodings)
+	}
+}
