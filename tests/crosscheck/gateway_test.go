@@ -179,7 +179,9 @@ func TestGatewayActionsAgree(t *testing.T) {
 			ID string `json:"id"`
 		}
 		_ = json.Unmarshal(resp, &p)
-		revoke := strings.Replace(item, "/v1.0/", "/beta/", 1) + "/permissions/" + p.ID + "/revokeGrants"
+		// revokeGrants under the item's own version: v1.0 and beta both
+		// serve it (permission-revokegrants has a v1.0 page)
+		revoke := item + "/permissions/" + p.ID + "/revokeGrants"
 		for _, body := range []string{`{"grantees":[]}`, `{}`, `{"grantees":[{"email":"bob@contoso.com","alias":"bob"}]}`, `{"grantees":[{"email":"bob@contoso.com"}],"x":1}`,
 			`{"grantees":[{"email":"bob@contoso.com"}]}`} {
 			agree(t, base, alice, "POST", revoke, body, nil, nil)

@@ -95,14 +95,14 @@ func TestBatch(t *testing.T) {
 func TestBatchVersions(t *testing.T) {
 	e := newEnv(t)
 	report := "/me/drive/items/" + gs.DemoReportID
-	l := e.link(alice, report, map[string]any{"type": "view", "scope": "users", "recipients": []any{email(gs.DemoBobUPN)}}, 201)
-	revoke := step("r", "POST", report+"/permissions/"+l.s("id")+"/revokeGrants", map[string]any{"grantees": []any{email(gs.DemoBobUPN)}})
-	// steps run under the batch's version: revokeGrants is beta only
-	if st := responses(t, e.do("POST", "/v1.0/$batch", alice, batchOf(revoke)).must(t, 200))["r"]; st.status != 404 {
-		t.Fatalf("v1.0 revokeGrants: %d", st.status)
+	// steps run under the batch's version: v1.0 requires a link type,
+	// beta falls back to the organisation's default link
+	untyped := step("c", "POST", report+"/createLink", map[string]any{"scope": "organization"})
+	if st := responses(t, e.do("POST", "/v1.0/$batch", alice, batchOf(untyped)).must(t, 200))["c"]; st.status != 400 {
+		t.Fatalf("v1.0 createLink without a type: %d", st.status)
 	}
-	if st := responses(t, e.do("POST", "/beta/$batch", alice, batchOf(revoke)).must(t, 200))["r"]; st.status != 200 {
-		t.Fatalf("beta revokeGrants: %d %v", st.status, st.body)
+	if st := responses(t, e.do("POST", "/beta/$batch", alice, batchOf(untyped)).must(t, 200))["c"]; st.status/100 != 2 {
+		t.Fatalf("beta createLink without a type: %d %v", st.status, st.body)
 	}
 	// beta createLink without type works in a beta batch only
 	r := responses(t, e.do("POST", "/beta/$batch", alice, batchOf(step("c", "POST", report+"/createLink", map[string]any{"scope": "anonymous"}))).must(t, 200))

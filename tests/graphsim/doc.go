@@ -1,7 +1,7 @@
 // Package graphsim is an in-process, stateful emulator of the sharing surface
 // of Microsoft Graph: driveItem createLink (v1.0 and beta), permission grant
 // through /shares, driveItem invite, the permissions of an item (read,
-// update with ETags, delete, beta revokeGrants), JSON batching, and the few
+// update with ETags, delete, revokeGrants), JSON batching, and the few
 // reads that sharing clients make. It is an independent reading of the
 // Graph documentation (the seed documents of this repository, and for the
 // other actions the Graph pages named where they are implemented:
@@ -89,8 +89,8 @@
 //
 // Actions on any item address: POST …/createLink, POST …/invite, GET
 // …/permissions, GET|PATCH|DELETE …/permissions/{id}, POST
-// …/permissions/{id}/revokeGrants (beta only: under v1.0 the segment is
-// unknown, as Graph documents it only in beta), GET … (the item), GET
+// …/permissions/{id}/revokeGrants (v1.0 and beta, as Graph now documents
+// it under both), GET … (the item), GET
 // …/children. Also GET /shares/{id}/permission, POST
 // /shares/{id}/permission/grant, the beta listItem createLink POST
 // /sites/{s}/lists/{l}/items/{i}/createLink (answered as createLink), and
@@ -239,7 +239,7 @@
 // anything changes; If-None-Match on GET that matches is 304 without a
 // body.
 //
-// POST …/permissions/{id}/revokeGrants (beta) with grantees
+// POST …/permissions/{id}/revokeGrants with grantees
 // (driveRecipient, non-empty) removes them from a users-scope link's
 // grantedToIdentitiesV2 (other permissions 400; "only available for sharing
 // links scoped to users") and answers 200 with the link. Recipients are

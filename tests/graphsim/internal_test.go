@@ -31,7 +31,7 @@ func TestParseRoute(t *testing.T) {
 		{"/workbooks/W/children/I/createLink", nameCreateLink, "v1.0", 2},
 		{"/me/drive/items/X/microsoft.graph.invite", nameInvite, "v1.0", 3},
 		{"/beta/me/drive/items/X/permissions/P/revokeGrants", nameRevokeGrants, "beta", 3},
-		{"/v1.0/me/drive/items/X/permissions/P/revokeGrants", nameUnknown, "v1.0", 0},
+		{"/v1.0/me/drive/items/X/permissions/P/revokeGrants", nameRevokeGrants, "v1.0", 3},
 		{"/sites/S/lists/L/items/3/driveItem/permissions/P", namePermission, "v1.0", 3},
 		{"/beta/sites/S/lists/L/items/3/createLink", nameCreateLink, "beta", 3},
 		{"/sites/S/lists/L/items/3", nameUnknown, "v1.0", 0},

@@ -441,9 +441,9 @@ func (p *parser) itemRest() bool {
 			if p.end() {
 				return p.finish(namePermission)
 			}
-			// permission-revokegrants.md is a beta page only: under v1.0
-			// the segment is unknown
-			if p.rt.version == "beta" && p.action("revokeGrants") {
+			// permission-revokegrants.md: beta first, v1.0 since its
+			// v1.0 page (learn.microsoft.com/graph/api/permission-revokegrants)
+			if p.action("revokeGrants") {
 				return p.finish(nameRevokeGrants)
 			}
 			return false
