@@ -73,67 +73,56 @@ func count(work *int) {
 	}
 }
 
-// firstRepeat returns the position of the first text equal to an earlier
-// one, or -1.
-func firstRepeat(texts [][]byte, work *int) int {
-	for i, r := range Repeats(texts, work) {
-		if r {
-			return i
-		}
-	}
-	return -1
-}
-
-// objectKeys returns the decoded keys of the raw object obj (a value
-// Check accepted; it may run on past the object's end), annotations left
-// out when skipAnnotations, at most limit of them when limit > 0. It
-// reads the bytes once: each value is skipped, not walked.
-func objectKeys(obj []byte, skipAnnotations bool, limit int) [][]byte {
+// objectKeys returns the decoded keys of the object at tape entry t,
+// annotations left out when skipAnnotations.
+func objectKeys(tape []token, t int, doc []byte, skipAnnotations bool) [][]byte {
 	var keys [][]byte
-	for k, _, i := NextMember(obj, 0); i >= 0; k, _, i = NextMember(obj, i) {
-		t := Unquote(k)
-		if skipAnnotations && IsAnnotation(t) {
-			continue
+	for u, next := t+1, int(tape[t].next); u < next; {
+		k := tape[u]
+		text := doc[k.start+1 : tokenEnd(k.end)-1]
+		if k.end < 0 {
+			text = Unquote(doc[k.start:^k.end])
 		}
-		keys = append(keys, t)
-		if limit > 0 && len(keys) >= limit {
-			break
+		if !skipAnnotations || !IsAnnotation(text) {
+			keys = append(keys, text)
 		}
+		u = max(int(tape[u+1].next), u+2)
 	}
 	return keys
 }
 
-// Keys finds the keys repeated in one raw object as a caller walking its
+// Keys finds the keys repeated in one object as a caller walking its
 // members in document order meets them: Add each key (the annotations
-// too, or none of them, as NewKeys was told) and stop at the first
+// too, or none of them, as Index.Keys was told) and stop at the first
 // repeat. The first smallKeys keys are compared with the earlier ones;
-// at the next, the object's keys are read once into a hash set (Repeats), and Add only
-// looks its position up.
+// at the next, the object's keys are read once into a hash set
+// (Repeats), and Add only looks its position up.
 type Keys struct {
 	fixed           [smallKeys][]byte
 	n               int    // keys added
 	rep             []bool // past smallKeys: which keys of obj repeat an earlier one
-	obj             []byte
+	obj             int32  // the object's tape entry
 	skipAnnotations bool
-	work            *int
 }
 
-// NewKeys is the Keys of the object obj, a raw value Check accepted.
-// work, when not nil, counts the comparisons.
-func NewKeys(obj []byte, skipAnnotations bool, work *int) Keys {
-	return Keys{obj: obj, skipAnnotations: skipAnnotations, work: work}
+// Keys is the Keys of the object obj.
+func (ix *Index) Keys(obj Value, skipAnnotations bool) Keys {
+	return Keys{obj: obj.t, skipAnnotations: skipAnnotations}
 }
 
-// Add records t, the text of obj's next key, and reports whether an
-// earlier key had the same text.
-func (s *Keys) Add(t []byte) (repeat bool) {
+// Add records t, the text of the object's next key, and reports whether
+// an earlier key had the same text. ix is the Index that made s.
+func (s *Keys) Add(ix *Index, t []byte) (repeat bool) {
 	i := s.n
-	if i >= smallKeys {
-		return s.addMany()
-	}
 	s.n++
-	if s.work != nil {
-		*s.work += i // at most; counted once, off the loop
+	if i >= smallKeys {
+		if s.rep == nil {
+			s.rep = Repeats(objectKeys(ix.tokens(), int(s.obj), ix.doc, s.skipAnnotations), ix.Work)
+		}
+		return i < len(s.rep) && s.rep[i]
+	}
+	if ix.Work != nil {
+		*ix.Work += i // at most; counted once, off the loop
 	}
 	for _, x := range s.fixed[:i] {
 		if bytes.Equal(x, t) {
@@ -145,27 +134,18 @@ func (s *Keys) Add(t []byte) (repeat bool) {
 	return repeat
 }
 
-// addMany is Add past smallKeys keys.
-func (s *Keys) addMany() bool {
-	i := s.n
-	s.n++
-	if s.rep == nil {
-		s.rep = Repeats(objectKeys(s.obj, s.skipAnnotations, 0), s.work)
-	}
-	return i < len(s.rep) && s.rep[i]
-}
-
 // bigKeys is the hash-set stage of an object's duplicate check in the
-// canonical writers: which of its keys repeat, and the position of the
+// canonical writer: which of its keys repeat, and the position of the
 // next one (the first smallKeys were compared directly).
 type bigKeys struct {
 	rep []bool
 	i   int
 }
 
-// newBigKeys reads the keys of the raw object obj (annotations aside).
-func newBigKeys(obj []byte, work *int) *bigKeys {
-	return &bigKeys{rep: Repeats(objectKeys(obj, true, 0), work), i: smallKeys}
+// newBigKeys reads the keys of the object at tape entry t (annotations
+// aside).
+func newBigKeys(tape []token, t int, doc []byte, work *int) *bigKeys {
+	return &bigKeys{rep: Repeats(objectKeys(tape, t, doc, true), work), i: smallKeys}
 }
 
 // next reports whether the object's next key repeats an earlier one.
@@ -336,7 +316,7 @@ func LoneSurrogate(s string) bool {
 		if len(s) < 6 {
 			return false
 		}
-		r := hexText(s[2:6])
+		r := hex4(s[2:6])
 		s = s[6:]
 		switch {
 		case r < 0xD800 || r > 0xDFFF:
@@ -347,30 +327,9 @@ func LoneSurrogate(s string) bool {
 		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 			return true
 		}
-		if r2 := hexText(s[2:6]); r2 < 0xDC00 || r2 > 0xDFFF {
+		if r2 := hex4(s[2:6]); r2 < 0xDC00 || r2 > 0xDFFF {
 			return true
 		}
 		s = s[6:]
 	}
-}
-
-// hexText reads four hex digits (Check vouched for them); anything else
-// reads as a value no surrogate test matches.
-func hexText(s string) rune {
-	var r rune
-	for i := 0; i < 4; i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
 }

@@ -9,7 +9,7 @@ import (
 // valid reports whether b is one JSON value (RFC 8259, strictly: no
 // trailing commas, comments, NaN or leading zeros), UTF-8, nested at most
 // maxDepth levels, with only white space around it. It accepts exactly
-// what scanDepth, utf8.Valid and gjson.ValidBytes accept together (the
+// what a depth scan, utf8.Valid and gjson.ValidBytes accept together (the
 // differential fuzz test holds it to that), in one pass and without
 // recursion: the open containers are a bit stack, one bit a level. With
 // ix, it also records each token on the tape (see Index).
@@ -24,13 +24,17 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 	inObject := false // the innermost open container is an object
 	i := 0
 	var c byte
-	// Tokens are recorded while tn < lim. lim drops to 0 for good when
-	// recording stops (no Index, a full tape, a container deeper than
-	// Index.open): the tape is then a complete prefix.
-	var tape *[tapeLen]token
+	// With ix, each token is recorded at tape[tn]; lim is len(tape), 0
+	// without ix. A full tape grows on the heap.
+	var tape []token
+	var open []int32 // the tape entry of the container open at each depth
 	tn, lim := 0, 0
-	if ix != nil && len(b) <= 1<<31-1 {
-		tape, lim = &ix.tape, tapeLen
+	if ix != nil {
+		tape, open = ix.tape[:], ix.open[:]
+		lim = len(tape)
+		if maxDepth > len(open) {
+			open = make([]int32, maxDepth)
+		}
 	}
 	var s int      // where the current token starts
 	var esc bool   // the current string holds an escape
@@ -49,12 +53,13 @@ value:
 			return false
 		}
 		w, bit := depth>>6, uint64(1)<<(depth&63)
-		if tn < lim && depth < len(ix.open) {
+		if tn >= lim && ix != nil {
+			tape, lim = ix.grow(tape)
+		}
+		if tn < lim {
 			tape[tn] = token{start: int32(i)}
-			ix.open[depth] = int32(tn)
+			open[depth] = int32(tn)
 			tn++
-		} else {
-			lim = 0
 		}
 		depth++
 		i++
@@ -112,8 +117,9 @@ token: // b[s:i] is a string, number or literal
 		}
 		tape[tn] = token{start: int32(s), end: e}
 		tn++
-	} else {
-		lim = 0
+	} else if ix != nil {
+		tape, lim = ix.grow(tape)
+		goto token
 	}
 	if isKey {
 		isKey = false
@@ -155,8 +161,8 @@ next: // after a value: a comma, the end of its container, or the end
 	return false
 pop: // i is past the end of the innermost container
 	depth--
-	if lim != 0 { // then depth < len(ix.open): deeper, recording stopped
-		t := &tape[ix.open[depth]]
+	if lim != 0 {
+		t := &tape[open[depth]]
 		t.end, t.next = int32(i), int32(tn)
 	}
 	if depth > 0 {
@@ -180,17 +186,9 @@ colon: // i is past a key
 	goto value
 str: // b[s] is a string's opening quote
 	// Most strings are plain ASCII up to their closing quote: found here
-	// eight bytes at a time (see plainRun), without a call; any other
-	// byte sends the string to scanString from its start.
-	for j = s + 1; j+8 <= n; j += 8 {
-		x := binary.LittleEndian.Uint64(b[j : j+8])
-		q := x ^ (lsb * '"')
-		bs := x ^ (lsb * '\\')
-		if m := ((x - lsb*0x20) | (q - lsb) | (bs - lsb) | x) & msb; m != 0 {
-			j += bits.TrailingZeros64(m) >> 3
-			break
-		}
-	}
+	// eight bytes at a time, without a call (plainWords is inlined); any
+	// other byte sends the string to scanString from its start.
+	j = plainWords(b, s+1)
 	if j < n && b[j] == '"' {
 		i, esc = j+1, false
 		goto token
@@ -218,20 +216,9 @@ func scanString(b []byte, i int) (int, bool) {
 	n := len(b)
 	esc := false
 	for {
-		// plainRun, inlined by hand: most strings end in the first word.
-		for ; i+8 <= n; i += 8 {
-			x := binary.LittleEndian.Uint64(b[i : i+8])
-			q := x ^ (lsb * '"')
-			s := x ^ (lsb * '\\')
-			if m := ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb; m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto special
-			}
-		}
 		if i = plainRun(b, i); i >= n {
 			return -1, false
 		}
-	special:
 		switch c := b[i]; {
 		case c == '"':
 			return i + 1, esc
@@ -272,25 +259,36 @@ const (
 	msb = 0x8080808080808080
 )
 
-// plainRun returns the index of the first byte from i on that a string
-// cannot hold as is ('"', '\\', a control character) or that starts a
-// multi-byte sequence, or len(b). It tests eight bytes at a time with
-// the has-less-than trick: (v - lsb*k) &^ v & msb flags bytes of v below
-// k (k <= 0x80), here x below 0x20 and x^'"', x^'\\' below 1, and x&msb
-// flags bytes from 0x80 on. A borrow can flag a byte wrongly only above a
-// byte rightly flagged, so the lowest flag is exact. One &^ x serves the
-// three tests (it differs from &^ (x^'"') only on bytes x&msb flags), and
+// stringStop flags the bytes of x, eight bytes of a string, that it
+// cannot hold as they are ('"', '\\', a control character) or that start
+// a multi-byte sequence, each by its top bit. It uses the has-less-than
+// trick: (v - lsb*k) &^ v & msb flags bytes of v below k (k <= 0x80),
+// here x below 0x20 and x^'"', x^'\\' below 1, and x&msb flags bytes from
+// 0x80 on. A borrow can flag a byte wrongly only above a byte rightly
+// flagged, so the lowest flag is exact. One &^ x serves the three tests
+// (it differs from &^ (x^'"') only on bytes x&msb flags), and
 // (t &^ x | x) & msb is (t | x) & msb: one | x does both.
-func plainRun(b []byte, i int) int {
+func stringStop(x uint64) uint64 {
+	q := x ^ (lsb * '"')
+	s := x ^ (lsb * '\\')
+	return ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb
+}
+
+// plainWords returns the index of the first byte from i on that
+// stringStop flags, or the index where fewer than eight bytes are left.
+func plainWords(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (lsb * '"')
-		s := x ^ (lsb * '\\')
-		if m := ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb; m != 0 {
+		if m := stringStop(binary.LittleEndian.Uint64(b[i : i+8])); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
-	for ; i < len(b); i++ {
+	return i
+}
+
+// plainRun is plainWords that reads the last bytes too: the index of
+// the first byte from i on that stringStop would flag, or len(b).
+func plainRun(b []byte, i int) int {
+	for i = plainWords(b, i); i < len(b); i++ {
 		if c := b[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
 			return i
 		}
