@@ -97,7 +97,11 @@ func (w *canonWriter) object(tape []token, t int, keys []int) int {
 			w.dst = append(w.dst, ',')
 		}
 		ks := len(w.dst)
-		w.str(kt)
+		if kt.end >= 0 { // no escape: the common key, without a call
+			w.dst = appendSpan(w.dst, w.doc, int(kt.start), int(kt.end))
+		} else {
+			w.str(kt)
+		}
 		ke := len(w.dst)
 		u++
 		// The annotation test reads the key as written: '@' and "odata"

@@ -19,11 +19,6 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 	if maxDepth > len(small)*64 {
 		stack = make([]uint64, (maxDepth+63)/64)
 	}
-	n := len(b)
-	depth := 0
-	inObject := false // the innermost open container is an object
-	i := 0
-	var c byte
 	// With ix, each token is recorded at tape[tn]; lim is len(tape), 0
 	// without ix. A full tape grows on the heap.
 	var tape []token
@@ -36,167 +31,134 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 			open = make([]int32, maxDepth)
 		}
 	}
-	var s int      // where the current token starts
-	var esc bool   // the current string holds an escape
-	var isKey bool // the current string is a key
-	var j int
-value:
-	for i < n && isSpace(b[i]) {
-		i++
-	}
-	if i >= n {
-		return false
-	}
-	switch c = b[i]; c {
-	case '{', '[':
-		if depth >= maxDepth {
-			return false
-		}
-		w, bit := depth>>6, uint64(1)<<(depth&63)
-		if tn >= lim && ix != nil {
-			tape, lim = ix.grow(tape)
-		}
-		if tn < lim {
-			tape[tn] = token{start: int32(i)}
-			open[depth] = int32(tn)
-			tn++
-		}
-		depth++
-		i++
-		for i < n && isSpace(b[i]) {
-			i++
-		}
+	n := len(b)
+	depth := 0
+	inObject := false // the innermost open container is an object
+	wantKey := false  // the next token is a key
+	i := skipSpace(b, 0)
+	for {
+		// i is at a token, past white space.
 		if i >= n {
 			return false
 		}
-		inObject = c == '{'
-		if inObject {
-			stack[w] |= bit
-			if b[i] == '}' {
-				i++
-				goto pop
+		s, esc := i, false
+		switch c := b[i]; {
+		case wantKey && c != '"':
+			return false
+		case c == '"':
+			// Most strings are plain ASCII up to their closing quote:
+			// found eight bytes at a time, without a call (plainWords
+			// is inlined); any other byte sends the string to
+			// scanString from its start.
+			if j := plainWords(b, i+1); j < n && b[j] == '"' {
+				i = j + 1
+			} else if i, esc = scanString(b, i+1); i < 0 {
+				return false
 			}
-			goto key
+		case c == '{' || c == '[':
+			if depth >= maxDepth {
+				return false
+			}
+			if tn >= lim && ix != nil {
+				tape, lim = ix.grow(tape)
+			}
+			if tn < lim {
+				tape[tn] = token{start: int32(i)}
+				open[depth] = int32(tn)
+				tn++
+			}
+			w, bit := depth>>6, uint64(1)<<(depth&63)
+			if inObject = c == '{'; inObject {
+				stack[w] |= bit
+			} else {
+				stack[w] &^= bit
+			}
+			depth++
+			// '{'+2 is '}', '['+2 is ']': an empty container is closed
+			// below, as after its last value.
+			if i = skipSpace(b, i+1); i >= n || b[i] != c+2 {
+				wantKey = inObject
+				continue
+			}
+		default:
+			if i = scanScalar(b, i); i < 0 {
+				return false
+			}
 		}
-		stack[w] &^= bit
-		if b[i] == ']' {
+		if b[s] != '{' && b[s] != '[' { // b[s:i] is a string, number or literal
+			if tn >= lim && ix != nil {
+				tape, lim = ix.grow(tape)
+			}
+			if tn < lim {
+				e := int32(i)
+				if esc {
+					e = ^e
+				}
+				tape[tn] = token{start: int32(s), end: e}
+				tn++
+			}
+			if wantKey {
+				wantKey = false
+				if i = skipSpace(b, i); i >= n || b[i] != ':' {
+					return false
+				}
+				i = skipSpace(b, i+1)
+				continue
+			}
+		}
+		// After a value: commas and the ends of containers, up to the
+		// next token or the end.
+		for {
+			i = skipSpace(b, i)
+			if depth == 0 {
+				if ix != nil {
+					ix.n = tn
+				}
+				return i == n
+			}
+			if i >= n {
+				return false
+			}
+			c := b[i]
 			i++
-			goto pop
-		}
-		goto value
-	case '"':
-		s = i
-		goto str
-	case 't':
-		if n-i < 4 || b[i+1] != 'r' || b[i+2] != 'u' || b[i+3] != 'e' {
-			return false
-		}
-		s, i = i, i+4
-	case 'f':
-		if n-i < 5 || b[i+1] != 'a' || b[i+2] != 'l' || b[i+3] != 's' || b[i+4] != 'e' {
-			return false
-		}
-		s, i = i, i+5
-	case 'n':
-		if n-i < 4 || b[i+1] != 'u' || b[i+2] != 'l' || b[i+3] != 'l' {
-			return false
-		}
-		s, i = i, i+4
-	default:
-		s = i
-		if i = scanNumber(b, i); i < 0 {
-			return false
-		}
-	}
-	esc = false
-token: // b[s:i] is a string, number or literal
-	if tn < lim {
-		e := int32(i)
-		if esc {
-			e = ^e
-		}
-		tape[tn] = token{start: int32(s), end: e}
-		tn++
-	} else if ix != nil {
-		tape, lim = ix.grow(tape)
-		goto token
-	}
-	if isKey {
-		isKey = false
-		goto colon
-	}
-next: // after a value: a comma, the end of its container, or the end
-	for i < n && isSpace(b[i]) {
-		i++
-	}
-	if depth == 0 {
-		if ix != nil {
-			ix.n = tn
-		}
-		return i == n
-	}
-	if i >= n {
-		return false
-	}
-	c = b[i]
-	i++
-	if inObject {
-		switch c {
-		case ',':
-			for i < n && isSpace(b[i]) {
-				i++
+			if c == ',' {
+				i = skipSpace(b, i)
+				wantKey = inObject
+				break
 			}
-			goto key
-		case '}':
-			goto pop
+			if inObject && c != '}' || !inObject && c != ']' {
+				return false
+			}
+			depth--
+			if lim != 0 {
+				t := &tape[open[depth]]
+				t.end, t.next = int32(i), int32(tn)
+			}
+			if depth > 0 {
+				inObject = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+			}
 		}
-		return false
 	}
-	switch c {
-	case ',':
-		goto value
-	case ']':
-		goto pop
+}
+
+// scanScalar checks the number or literal at i and returns the index
+// past it, or -1.
+func scanScalar(b []byte, i int) int {
+	var lit string
+	switch b[i] {
+	case 't':
+		lit = "true"
+	case 'f':
+		lit = "false"
+	case 'n':
+		lit = "null"
+	default:
+		return scanNumber(b, i)
 	}
-	return false
-pop: // i is past the end of the innermost container
-	depth--
-	if lim != 0 {
-		t := &tape[open[depth]]
-		t.end, t.next = int32(i), int32(tn)
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return -1
 	}
-	if depth > 0 {
-		inObject = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
-	}
-	goto next
-key: // i is past white space, at the key's opening quote
-	if i >= n || b[i] != '"' {
-		return false
-	}
-	s, isKey = i, true
-	goto str
-colon: // i is past a key
-	for i < n && isSpace(b[i]) {
-		i++
-	}
-	if i >= n || b[i] != ':' {
-		return false
-	}
-	i++
-	goto value
-str: // b[s] is a string's opening quote
-	// Most strings are plain ASCII up to their closing quote: found here
-	// eight bytes at a time, without a call (plainWords is inlined); any
-	// other byte sends the string to scanString from its start.
-	j = plainWords(b, s+1)
-	if j < n && b[j] == '"' {
-		i, esc = j+1, false
-		goto token
-	}
-	if i, esc = scanString(b, s+1); i < 0 {
-		return false
-	}
-	goto token
+	return i + len(lit)
 }
 
 // spaceMask has bit c set for each JSON white space byte c.
