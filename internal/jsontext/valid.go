@@ -41,7 +41,7 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 		if i >= n {
 			return false
 		}
-		s, esc := i, false
+		s, esc, scalar := i, false, true
 		switch c := b[i]; {
 		case wantKey && c != '"':
 			return false
@@ -80,12 +80,13 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 				wantKey = inObject
 				continue
 			}
+			scalar = false
 		default:
 			if i = scanScalar(b, i); i < 0 {
 				return false
 			}
 		}
-		if b[s] != '{' && b[s] != '[' { // b[s:i] is a string, number or literal
+		if scalar { // b[s:i] is a string, number or literal
 			if tn >= lim && ix != nil {
 				tape, lim = ix.grow(tape)
 			}
