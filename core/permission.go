@@ -84,7 +84,7 @@ const permissionDepth = 64
 // grantedToIdentities, invitation, inheritedFrom, shareId. The link
 // facet's members are ordered type, scope, webUrl, webHtml,
 // preventsDownload, application, then unknown ones. Other values are
-// re-encoded as jsontext.AppendCanonical does. Also:
+// re-encoded as jsontext.Index.AppendCanonical does. Also:
 //   - OData annotations (any key containing "@odata") are dropped at every
 //     level;
 //   - a known property that is null is absent (null is how serialisers
@@ -155,8 +155,8 @@ func (sh *permShaper) shape(status int, body []byte) (Shaped, *Error) {
 		return out, sh.err
 	}
 	if v := f.v[pValue]; v.Raw != nil {
-		if f.hasOther {
-			other := segmentForMessage(string(f.other))
+		if k, found := sh.besideValue(obj); found {
+			other := segmentForMessage(string(k))
 			target := other
 			if target == "" {
 				target = "body"
@@ -263,8 +263,9 @@ var permissionTypes = [pCount]uint8{tString, tArray, tObject, tBool, tString,
 	tObject, tArray, tObject, tArray,
 	tObject, tObject, tString, tAny}
 
-func permissionSlot(k []byte) int {
-	for i, name := range permissionKeys {
+// slot is the index of k in names, or -1.
+func slot(names []string, k []byte) int {
+	for i, name := range names {
 		if name == string(k) {
 			return i
 		}
@@ -272,13 +273,15 @@ func permissionSlot(k []byte) int {
 	return -1
 }
 
+func permissionSlot(k []byte) int { return slot(permissionKeys[:], k) }
+
+func linkSlot(k []byte) int { return slot(linkKeys[:], k) }
+
 // permFields holds one object's known members; absent and null ones
 // have a nil Raw, except a null "value", kept to be refused.
 type permFields struct {
-	v        [pCount]jsontext.Value
-	unknown  bool   // members besides the known ones and annotations
-	other    []byte // the first key besides "value" and annotations
-	hasOther bool   // other is set ("" is a key too)
+	v       [pCount]jsontext.Value
+	unknown bool // members besides the known ones and annotations
 }
 
 // permShaper carries one call's output and scratch space.
@@ -337,39 +340,51 @@ func (sh *permShaper) wrongType(rel string, v []byte, want string) bool {
 	return false
 }
 
-// collect reads obj's members into f, checking keys and types.
-func (sh *permShaper) collect(obj jsontext.Value, f *permFields) bool {
+// collect reads the permission obj's members into f.
+func (sh *permShaper) collect(obj jsontext.Value, f *permFields) (ok bool) {
+	f.unknown, ok = sh.fields(obj, "", permissionKeys[:], permissionTypes[:], f.v[:])
+	return ok
+}
+
+// fields reads obj's members named in names into vals, checking keys
+// and, by types, the JSON types of the known members; a null known
+// member stays out unless its type is tAny. prefix names obj in targets.
+// unknown reports members besides the known ones and annotations.
+func (sh *permShaper) fields(obj jsontext.Value, prefix string, names []string, types []uint8, vals []jsontext.Value) (unknown, ok bool) {
 	// Graph's answers may hold any number of unknown members: Keys
 	// compares the first keys with the earlier ones and puts them all in
 	// a hash set past that, so that an answer of n keys costs n, not n².
 	keys := sh.ix.Keys(obj, true)
-	ok := true
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
 		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
 		if keys.Add(&sh.ix, k) {
-			ok = sh.duplicate(segmentForMessage(string(k)), string(k))
-			break
+			return false, sh.duplicate(prefix+segmentForMessage(string(k)), string(k))
 		}
-		i := permissionSlot(k)
-		if i != pValue && !f.hasOther {
-			f.other, f.hasOther = k, true
+		switch i := slot(names, k); {
+		case i < 0:
+			unknown = true
+		case v.Raw[0] == 'n' && types[i] != tAny:
+		case !sh.typed(prefix, names[i], types[i], v.Raw):
+			return false, false
+		default:
+			vals[i] = v
 		}
-		if i < 0 {
-			f.unknown = true
-			continue
-		}
-		if v.Raw[0] == 'n' && i != pValue {
-			continue
-		}
-		if ok = sh.typed(i, v.Raw); !ok {
-			break
-		}
-		f.v[i] = v
 	}
-	return ok
+	return unknown, true
+}
+
+// besideValue returns the first key of the wrapper obj besides "value"
+// and annotations.
+func (sh *permShaper) besideValue(obj jsontext.Value) (key []byte, found bool) {
+	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
+		if k := it.Text; !jsontext.IsAnnotation(k) && string(k) != "value" {
+			return k, true
+		}
+	}
+	return nil, false
 }
 
 // noValue refuses "value" inside a permission: written at the top, it
@@ -382,26 +397,27 @@ func (sh *permShaper) noValue(f *permFields) bool {
 	return true
 }
 
-// typed checks v by its first byte: Check accepted the body, so a value
-// starting with '"' is a string, with '{' an object.
-func (sh *permShaper) typed(i int, v []byte) bool {
-	k := permissionKeys[i]
-	switch permissionTypes[i] {
+// typed checks v, the member prefix+k of type t, by its first byte:
+// Check accepted the body, so a value starting with '"' is a string,
+// with '{' an object. The target is joined only for an error: this is
+// the hot path.
+func (sh *permShaper) typed(prefix, k string, t uint8, v []byte) bool {
+	switch t {
 	case tString:
 		if v[0] != '"' {
-			return sh.wrongType(k, v, "a string")
+			return sh.wrongType(prefix+k, v, "a string")
 		}
 	case tBool:
 		if v[0] != 't' && v[0] != 'f' {
-			return sh.wrongType(k, v, "a boolean")
+			return sh.wrongType(prefix+k, v, "a boolean")
 		}
 	case tObject:
 		if v[0] != '{' {
-			return sh.wrongType(k, v, "an object")
+			return sh.wrongType(prefix+k, v, "an object")
 		}
 	case tArray:
 		if v[0] != '[' {
-			return sh.wrongType(k, v, "an array")
+			return sh.wrongType(prefix+k, v, "an array")
 		}
 	}
 	return true
@@ -461,7 +477,7 @@ func (sh *permShaper) write(obj jsontext.Value, f *permFields) PermissionKind {
 		sh.key("shareId")
 		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
-	if f.unknown && !sh.unknown(obj, "", permissionSlot) {
+	if f.unknown && !sh.unknown(obj, "", permissionKeys[:]) {
 		return KindOther
 	}
 	sh.dst = append(sh.dst, '}')
@@ -606,52 +622,15 @@ const (
 	lCount
 )
 
-var linkKeys = [lCount]string{"type", "scope", "webUrl", "webHtml", "preventsDownload", "application"}
-
-func linkSlot(k []byte) int {
-	for i, name := range linkKeys {
-		if name == string(k) {
-			return i
-		}
-	}
-	return -1
-}
+var (
+	linkKeys  = [lCount]string{"type", "scope", "webUrl", "webHtml", "preventsDownload", "application"}
+	linkTypes = [lCount]uint8{tString, tString, tString, tString, tBool, tObject}
+)
 
 // link writes the link facet and notes whether it has a scope.
 func (sh *permShaper) link(obj jsontext.Value) bool {
 	var f [lCount]jsontext.Value
-	unknown := false
-	keys := sh.ix.Keys(obj, true)
-	ok := true
-	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
-		k, v := it.Text, it.Val
-		if jsontext.IsAnnotation(k) {
-			continue
-		}
-		if keys.Add(&sh.ix, k) {
-			ok = sh.duplicate("link."+segmentForMessage(string(k)), string(k))
-			break
-		}
-		i := linkSlot(k)
-		if i < 0 {
-			unknown = true
-			continue
-		}
-		switch c := v.Raw[0]; {
-		case c == 'n':
-			continue
-		case i == lPreventsDownload && c != 't' && c != 'f':
-			ok = sh.wrongType("link."+string(k), v.Raw, "a boolean")
-		case i == lApplication && c != '{':
-			ok = sh.wrongType("link."+string(k), v.Raw, "an object")
-		case i < lPreventsDownload && c != '"':
-			ok = sh.wrongType("link."+string(k), v.Raw, "a string")
-		}
-		if !ok {
-			break
-		}
-		f[i] = v
-	}
+	unknown, ok := sh.fields(obj, "link.", linkKeys[:], linkTypes[:], f[:])
 	if !ok {
 		return false
 	}
@@ -666,18 +645,18 @@ func (sh *permShaper) link(obj jsontext.Value) bool {
 			}
 		}
 	}
-	if unknown && !sh.unknown(obj, "link.", linkSlot) {
+	if unknown && !sh.unknown(obj, "link.", linkKeys[:]) {
 		return false
 	}
 	sh.dst = append(sh.dst, '}')
 	return true
 }
 
-// unknown writes obj's members that slot does not know, in input order,
+// unknown writes obj's members besides names, in input order,
 // annotations dropped.
-func (sh *permShaper) unknown(obj jsontext.Value, prefix string, slot func([]byte) int) bool {
+func (sh *permShaper) unknown(obj jsontext.Value, prefix string, names []string) bool {
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
-		if k := it.Text; !jsontext.IsAnnotation(k) && slot(k) < 0 {
+		if k := it.Text; !jsontext.IsAnnotation(k) && slot(names, k) < 0 {
 			sh.dst = jsontext.AppendRawKey(sh.dst, it.Key)
 			if !sh.canonical(prefix, string(k), it.Val) {
 				return false
