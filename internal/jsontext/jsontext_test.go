@@ -3,42 +3,10 @@ package jsontext
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
 )
-
-func TestCheck(t *testing.T) {
-	tests := []struct {
-		in    string
-		depth int
-		want  Problem
-		key   string
-	}{
-		{`{"a":1}`, 1, OK, ""},
-		{` {"a":[1,{"b":2}]} `, 3, OK, ""},
-		{`{"a":[1,{"b":2}]}`, 2, TooDeep, "a"},
-		{`{"a":1,"b":[[[]]]}`, 3, TooDeep, "b"},
-		{`{"a\"b":[[[]]]}`, 2, TooDeep, `a\"b`},
-		{`{"s":"[[[[[["}`, 1, OK, ""},
-		{"", 3, Empty, ""},
-		{" \n", 3, Empty, ""},
-		{`{"a":1}x`, 3, Malformed, ""},
-		{`{"a":1}{}`, 3, Malformed, ""},
-		{`{"a":1,}`, 3, Malformed, ""},
-		{"{\"a\":\"\xff\"}", 3, BadUTF8, ""},
-		{`[1]`, 3, NotAnObject, ""},
-		{`"x"`, 3, NotAnObject, ""},
-		{strings.Repeat("[", 1_000_000), 64, TooDeep, ""},
-	}
-	for _, tt := range tests {
-		p, key := Check([]byte(tt.in), tt.depth)
-		if p != tt.want || key != tt.key {
-			t.Errorf("Check(%.40q, %d) = %v %q, want %v %q", tt.in, tt.depth, p, key, tt.want, tt.key)
-		}
-	}
-}
 
 func TestMembersFindsDuplicates(t *testing.T) {
 	for _, tt := range []struct{ in, dup string }{
