@@ -19,12 +19,13 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 	if maxDepth > len(small)*64 {
 		stack = make([]uint64, (maxDepth+63)/64)
 	}
-	// With ix, each token is recorded at tape[tn]; lim is len(tape), 0
-	// without ix. A full tape grows on the heap.
+	// With ix (record), each token is recorded at tape[tn]; lim is
+	// len(tape). A full tape grows on the heap.
+	record := ix != nil
 	var tape []token
 	var open []int32 // the tape entry of the container open at each depth
 	tn, lim := 0, 0
-	if ix != nil {
+	if record {
 		tape, open = ix.tape[:], ix.open[:]
 		lim = len(tape)
 		if maxDepth > len(open) {
@@ -59,10 +60,10 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 			if depth >= maxDepth {
 				return false
 			}
-			if tn >= lim && ix != nil {
-				tape, lim = ix.grow(tape)
-			}
-			if tn < lim {
+			if record {
+				if tn == lim {
+					tape, lim = ix.grow(tape)
+				}
 				tape[tn] = token{start: int32(i)}
 				open[depth] = int32(tn)
 				tn++
@@ -87,10 +88,10 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 			}
 		}
 		if scalar { // b[s:i] is a string, number or literal
-			if tn >= lim && ix != nil {
-				tape, lim = ix.grow(tape)
-			}
-			if tn < lim {
+			if record {
+				if tn == lim {
+					tape, lim = ix.grow(tape)
+				}
 				e := int32(i)
 				if esc {
 					e = ^e
@@ -112,7 +113,7 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 		for {
 			i = skipSpace(b, i)
 			if depth == 0 {
-				if ix != nil {
+				if record {
 					ix.n = tn
 				}
 				return i == n
@@ -131,7 +132,7 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 				return false
 			}
 			depth--
-			if lim != 0 {
+			if record {
 				t := &tape[open[depth]]
 				t.end, t.next = int32(i), int32(tn)
 			}
