@@ -55,10 +55,15 @@ func (ix *Index) value(tape []token, t int) Value {
 	return Value{Raw: ix.doc[tk.start:tokenEnd(tk.end)], t: int32(t)}
 }
 
-// grow moves the tape to the heap, or doubles it there: recording goes
-// on in what it returns, up to its length.
-func (ix *Index) grow(tape []token) ([]token, int) {
-	big := make([]token, 2*len(tape))
+// grow moves the full tape to the heap, or enlarges it there: recording
+// goes on in what it returns, up to its length. The new tape holds as
+// many tokens again as the bytes from at to the end of the document
+// would give at the rate so far, so that a long document grows it once
+// or twice, not once for each doubling.
+func (ix *Index) grow(tape []token, at int) ([]token, int) {
+	n := len(tape)
+	n += max(n, int(int64(n)*int64(len(ix.doc)-at)/int64(max(at, 1)))+n/8)
+	big := make([]token, n)
 	copy(big, tape)
 	ix.big = big
 	return big, len(big)

@@ -62,7 +62,7 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 			}
 			if record {
 				if tn == lim {
-					tape, lim = ix.grow(tape)
+					tape, lim = ix.grow(tape, i)
 				}
 				tape[tn] = token{start: int32(i)}
 				open[depth] = int32(tn)
@@ -90,7 +90,7 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 		if scalar { // b[s:i] is a string, number or literal
 			if record {
 				if tn == lim {
-					tape, lim = ix.grow(tape)
+					tape, lim = ix.grow(tape, i)
 				}
 				e := int32(i)
 				if esc {
