@@ -14,102 +14,98 @@ func (ix *Index) AppendCanonical(dst []byte, v Value) (_ []byte, dup string, fou
 	if len(v.Raw) > 0 && v.Raw[0] == '"' { // a string, the common value: no writer to set up
 		return AppendRawString(dst, v.Raw), "", false
 	}
-	w := canonWriter{dst: dst, doc: ix.doc, work: ix.Work}
+	w := canonWriter{doc: ix.doc, work: ix.Work}
 	tape := ix.tokens()
 	if v.Raw[0] != '{' && v.Raw[0] != '[' {
-		w.value(tape, int(v.t), nil) // a scalar has no keys: spare zeroing the array
-		return w.dst, "", false
+		dst, _ = w.value(dst, tape, int(v.t), nil) // a scalar has no keys: spare zeroing the array
+		return dst, "", false
 	}
 	// Where the keys of the objects being written are in dst, two ints a
 	// key: 24 keys along one path before append allocates.
 	var keys [48]int
-	w.value(tape, int(v.t), keys[:0])
+	dst, _ = w.value(dst, tape, int(v.t), keys[:0])
 	if w.dup != nil {
-		return w.dst, string(Unquote(w.dup)), true
+		return dst, string(Unquote(w.dup)), true
 	}
-	return w.dst, "", false
+	return dst, "", false
 }
 
-// canonWriter carries one AppendCanonical. The tape is passed down, not
-// kept in w: dst's appends make w's contents escape, and the Index with
-// them.
+// canonWriter carries one AppendCanonical. dst and the tape are passed
+// down and dst returned, not kept in w: in registers rather than behind
+// a pointer, and dst's appends would make w's contents escape, and the
+// Index with them.
 type canonWriter struct {
-	dst  []byte
 	doc  []byte
 	dup  []byte // the repeated key, as written in doc
 	work *int   // when not nil, counts key comparisons
 }
 
-// value writes the value at entry t and returns the entry past it; it
+// value appends the value at entry t and returns the entry past it; it
 // stops early once w.dup is set. keys holds the start and end in dst of
 // each key of the objects being written, innermost last; it is passed
 // down, not kept in w, so that the caller's stack array stays there.
-func (w *canonWriter) value(tape []token, t int, keys []int) int {
+func (w *canonWriter) value(dst []byte, tape []token, t int, keys []int) ([]byte, int) {
 	tk := tape[t]
 	switch w.doc[tk.start] {
 	case '"':
-		w.str(tk)
-		return t + 1
+		return w.str(dst, tk), t + 1
 	case '{':
-		return w.object(tape, t, keys)
+		return w.object(dst, tape, t, keys)
 	case '[':
-		w.dst = append(w.dst, '[')
+		dst = append(dst, '[')
 		next := int(tk.next)
 		for u := t + 1; u < next; {
 			if u > t+1 {
-				w.dst = append(w.dst, ',')
+				dst = append(dst, ',')
 			}
-			if u = w.value(tape, u, keys); w.dup != nil {
-				return u
+			if dst, u = w.value(dst, tape, u, keys); w.dup != nil {
+				return dst, u
 			}
 		}
-		w.dst = append(w.dst, ']')
-		return next
+		return append(dst, ']'), next
 	}
-	w.dst = append(w.dst, w.doc[tk.start:tk.end]...) // a number or literal, as written
-	return t + 1
+	return append(dst, w.doc[tk.start:tk.end]...), t + 1 // a number or literal, as written
 }
 
-// str writes the string tk: as written when it holds no escape (Check
+// str appends the string tk: as written when it holds no escape (Check
 // refused control characters and invalid UTF-8 in it, and '"' or '\\'
 // cannot occur unescaped, so AppendString would change nothing), else
 // decoded and escaped again.
-func (w *canonWriter) str(tk token) {
+func (w *canonWriter) str(dst []byte, tk token) []byte {
 	if tk.end >= 0 {
-		w.dst = appendSpan(w.dst, w.doc, int(tk.start), int(tk.end))
-		return
+		return appendSpan(dst, w.doc, int(tk.start), int(tk.end))
 	}
-	w.dst = append(w.dst, '"')
-	w.dst = appendUnescaped(w.dst, w.doc[tk.start+1:^tk.end-1], true)
-	w.dst = append(w.dst, '"')
+	dst = append(dst, '"')
+	dst = appendUnescaped(dst, w.doc[tk.start+1:^tk.end-1], true)
+	return append(dst, '"')
 }
 
-func (w *canonWriter) object(tape []token, t int, keys []int) int {
+func (w *canonWriter) object(dst []byte, tape []token, t int, keys []int) ([]byte, int) {
 	next := int(tape[t].next)
-	w.dst = append(w.dst, '{')
+	dst = append(dst, '{')
 	mark := len(keys)
 	first := true
 	var big *bigKeys // past smallKeys keys: the object's keys in a hash set
 	for u := t + 1; u < next; {
 		kt := tape[u]
-		pos := len(w.dst)
+		pos := len(dst)
 		if !first {
-			w.dst = append(w.dst, ',')
+			dst = append(dst, ',')
 		}
-		ks := len(w.dst)
+		ks := len(dst)
 		if kt.end >= 0 { // no escape: the common key, without a call
-			w.dst = appendSpan(w.dst, w.doc, int(kt.start), int(kt.end))
+			dst = appendSpan(dst, w.doc, int(kt.start), int(kt.end))
 		} else {
-			w.str(kt)
+			dst = w.str(dst, kt)
 		}
-		ke := len(w.dst)
+		ke := len(dst)
 		u++
 		// The annotation test reads the key as written: '@' and "odata"
 		// are written as they are, and no escape writes "odata" right
 		// after a '@', so the written key holds "@odata" iff its text
 		// does.
-		if IsAnnotation(w.dst[ks+1 : ke-1]) {
-			w.dst = w.dst[:pos]
+		if IsAnnotation(dst[ks+1 : ke-1]) {
+			dst = dst[:pos]
 			u = max(int(tape[u].next), u+1)
 			continue
 		}
@@ -117,7 +113,7 @@ func (w *canonWriter) object(tape []token, t int, keys []int) int {
 		// them decoded: the canonical form is one per text.
 		var again bool
 		if len(keys)-mark < 2*smallKeys {
-			again = repeated(w.dst, keys[mark:], ks, ke, w.work)
+			again = repeated(dst, keys[mark:], ks, ke, w.work)
 			keys = append(keys, ks, ke)
 		} else {
 			if big == nil {
@@ -126,24 +122,22 @@ func (w *canonWriter) object(tape []token, t int, keys []int) int {
 			again = big.next()
 		}
 		if again {
-			w.dst = w.dst[:pos]
 			w.dup = w.doc[kt.start:tokenEnd(kt.end)]
-			return u
+			return dst[:pos], u
 		}
 		first = false
-		w.dst = append(w.dst, ':')
+		dst = append(dst, ':')
 		// A string without escapes, the common value, spares a call.
 		if vt := tape[u]; vt.end >= 0 && w.doc[vt.start] == '"' {
-			w.dst = appendSpan(w.dst, w.doc, int(vt.start), int(vt.end))
+			dst = appendSpan(dst, w.doc, int(vt.start), int(vt.end))
 			u++
 			continue
 		}
-		if u = w.value(tape, u, keys); w.dup != nil {
-			return u
+		if dst, u = w.value(dst, tape, u, keys); w.dup != nil {
+			return dst, u
 		}
 	}
-	w.dst = append(w.dst, '}')
-	return next
+	return append(dst, '}'), next
 }
 
 // repeated reports whether the key written at dst[ks:ke] is one of keys.
