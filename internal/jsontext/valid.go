@@ -44,8 +44,6 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 		}
 		s, esc, scalar := i, false, true
 		switch c := b[i]; {
-		case wantKey && c != '"':
-			return false
 		case c == '"':
 			// Most strings are plain ASCII up to their closing quote:
 			// found eight bytes at a time, without a call (plainWords
@@ -56,6 +54,8 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 			} else if i, esc = scanString(b, i+1); i < 0 {
 				return false
 			}
+		case wantKey:
+			return false
 		case c == '{' || c == '[':
 			if depth >= maxDepth {
 				return false
