@@ -110,7 +110,7 @@ func TestPolicyArraysGrowLinearly(t *testing.T) {
 // shapeCounting shapes body with sh.work and sh.ix.Work counting.
 func shapeCounting(body []byte) (Shaped, *Error, int) {
 	work := 0
-	sh := permShaper{index: -1, work: &work}
+	sh := permShaper{index: -1}
 	sh.ix.Work = &work
 	s, err := sh.shape(200, body)
 	return s, err, work

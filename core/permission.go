@@ -84,7 +84,7 @@ const permissionDepth = 64
 // grantedToIdentities, invitation, inheritedFrom, shareId. The link
 // facet's members are ordered type, scope, webUrl, webHtml,
 // preventsDownload, application, then unknown ones. Other values are
-// re-encoded as jsontext.AppendCanonical does. Also:
+// re-encoded as jsontext.Index.AppendCanonical does. Also:
 //   - OData annotations (any key containing "@odata") are dropped at every
 //     level;
 //   - a known property that is null is absent (null is how serialisers
@@ -144,32 +144,30 @@ func (sh *permShaper) shape(status int, body []byte) (Shaped, *Error) {
 		}
 		return out, badGateway(key, "the upstream permission body is unusable: "+p.String())
 	}
-	// Check accepted body: from here on it is read raw, without a copy
-	// to a string or a gjson.Result per member, and walked and written
-	// by the index's tape: white space, punctuation and string contents
-	// are not read twice.
+	// Check accepted body: from here on it is walked and written by the
+	// index, without a copy to a string or a gjson.Result per member.
 	// Room for the identity copies that filling adds; growth past it is
 	// amortised.
 	sh.dst = make([]byte, 0, len(body)+len(body)/2+64)
-	obj := body
+	obj := sh.ix.Root()
 	var f permFields
 	if !sh.collect(obj, &f) {
 		return out, sh.err
 	}
-	if v := f.v[pValue]; v != nil {
-		if f.hasOther {
-			other := segmentForMessage(string(f.other))
+	if v := f.v[pValue]; v.Raw != nil {
+		if k, found := sh.besideValue(obj); found {
+			other := segmentForMessage(string(k))
 			target := other
 			if target == "" {
 				target = "body"
 			}
 			return out, badGateway(target, "the upstream wrapper has '"+other+"' beside 'value'")
 		}
-		if v[0] == '[' {
+		if v.Raw[0] == '[' {
 			return sh.collection(out, v)
 		}
-		if v[0] != '{' {
-			return out, badGateway("value", "the upstream 'value' must be a permission or an array of permissions, not "+jsontext.RawTypeName(v))
+		if v.Raw[0] != '{' {
+			return out, badGateway("value", "the upstream 'value' must be a permission or an array of permissions, not "+jsontext.RawTypeName(v.Raw))
 		}
 		sh.wrapped = true
 		f = permFields{}
@@ -191,7 +189,7 @@ func (sh *permShaper) shape(status int, body []byte) (Shaped, *Error) {
 	return out, nil
 }
 
-func (sh *permShaper) collection(out Shaped, arr []byte) (Shaped, *Error) {
+func (sh *permShaper) collection(out Shaped, arr jsontext.Value) (Shaped, *Error) {
 	out.Collection = true
 	out.Kinds = make([]PermissionKind, 0, 16)
 	out.ends = make([]int, 0, 16)
@@ -199,8 +197,8 @@ func (sh *permShaper) collection(out Shaped, arr []byte) (Shaped, *Error) {
 	sh.index = 0
 	for it := sh.ix.Elements(arr); it.Next(&sh.ix); {
 		e := it.Val
-		if e[0] != '{' {
-			sh.err = badGateway(sh.path(""), "the upstream permission "+sh.path("")+" is "+jsontext.RawTypeName(e)+", not an object")
+		if e.Raw[0] != '{' {
+			sh.err = badGateway(sh.path(""), "the upstream permission "+sh.path("")+" is "+jsontext.RawTypeName(e.Raw)+", not an object")
 			break
 		}
 		var f permFields
@@ -265,8 +263,9 @@ var permissionTypes = [pCount]uint8{tString, tArray, tObject, tBool, tString,
 	tObject, tArray, tObject, tArray,
 	tObject, tObject, tString, tAny}
 
-func permissionSlot(k []byte) int {
-	for i, name := range permissionKeys {
+// slot is the index of k in names, or -1.
+func slot(names []string, k []byte) int {
+	for i, name := range names {
 		if name == string(k) {
 			return i
 		}
@@ -274,24 +273,25 @@ func permissionSlot(k []byte) int {
 	return -1
 }
 
-// permFields holds one object's known members, raw; absent and null ones
-// are nil, except a null "value", kept to be refused.
+func permissionSlot(k []byte) int { return slot(permissionKeys[:], k) }
+
+func linkSlot(k []byte) int { return slot(linkKeys[:], k) }
+
+// permFields holds one object's known members; absent and null ones
+// have a nil Raw, except a null "value", kept to be refused.
 type permFields struct {
-	v        [pCount][]byte
-	unknown  bool   // members besides the known ones and annotations
-	other    []byte // the first key besides "value" and annotations
-	hasOther bool   // other is set ("" is a key too)
+	v       [pCount]jsontext.Value
+	unknown bool // members besides the known ones and annotations
 }
 
 // permShaper carries one call's output and scratch space.
 type permShaper struct {
 	dst      []byte
-	ix       jsontext.Index // body's tokens and where they end
+	ix       jsontext.Index // body's tokens; its Work, when set, counts key comparisons (the complexity tests)
 	err      *Error
 	wrapped  bool // the single permission came as {"value":{...}}
 	index    int  // collection entry being shaped; -1 for a single
 	hasScope bool // the permission being written has a link with a scope
-	work     *int // when not nil, counts key comparisons (the complexity tests)
 }
 
 func badGateway(target, msg string) *Error {
@@ -340,84 +340,96 @@ func (sh *permShaper) wrongType(rel string, v []byte, want string) bool {
 	return false
 }
 
-// collect reads obj's members into f, checking keys and types.
-func (sh *permShaper) collect(obj []byte, f *permFields) bool {
+// collect reads the permission obj's members into f.
+func (sh *permShaper) collect(obj jsontext.Value, f *permFields) (ok bool) {
+	f.unknown, ok = sh.fields(obj, "", permissionKeys[:], permissionTypes[:], f.v[:])
+	return ok
+}
+
+// fields reads obj's members named in names into vals, checking keys
+// and, by types, the JSON types of the known members; a null known
+// member stays out unless its type is tAny. prefix names obj in targets.
+// unknown reports members besides the known ones and annotations.
+func (sh *permShaper) fields(obj jsontext.Value, prefix string, names []string, types []uint8, vals []jsontext.Value) (unknown, ok bool) {
 	// Graph's answers may hold any number of unknown members: Keys
 	// compares the first keys with the earlier ones and puts them all in
 	// a hash set past that, so that an answer of n keys costs n, not n².
-	keys := jsontext.NewKeys(obj, true, sh.work)
-	ok := true
+	keys := sh.ix.Keys(obj, true)
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
 		k, v := it.Text, it.Val
 		if jsontext.IsAnnotation(k) {
 			continue
 		}
-		if keys.Add(k) {
-			ok = sh.duplicate(segmentForMessage(string(k)), string(k))
-			break
+		if keys.Add(&sh.ix, k) {
+			return false, sh.duplicate(prefix+segmentForMessage(string(k)), string(k))
 		}
-		i := permissionSlot(k)
-		if i != pValue && !f.hasOther {
-			f.other, f.hasOther = k, true
+		switch i := slot(names, k); {
+		case i < 0:
+			unknown = true
+		case v.Raw[0] == 'n' && types[i] != tAny:
+		case !sh.typed(prefix, names[i], types[i], v.Raw):
+			return false, false
+		default:
+			vals[i] = v
 		}
-		if i < 0 {
-			f.unknown = true
-			continue
-		}
-		if v[0] == 'n' && i != pValue {
-			continue
-		}
-		if ok = sh.typed(i, v); !ok {
-			break
-		}
-		f.v[i] = v
 	}
-	return ok
+	return unknown, true
+}
+
+// besideValue returns the first key of the wrapper obj besides "value"
+// and annotations.
+func (sh *permShaper) besideValue(obj jsontext.Value) (key []byte, found bool) {
+	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
+		if k := it.Text; !jsontext.IsAnnotation(k) && string(k) != "value" {
+			return k, true
+		}
+	}
+	return nil, false
 }
 
 // noValue refuses "value" inside a permission: written at the top, it
 // would read back as a wrapper.
 func (sh *permShaper) noValue(f *permFields) bool {
-	if f.v[pValue] != nil {
+	if f.v[pValue].Raw != nil {
 		sh.err = badGateway(sh.path("value"), "a permission has no 'value' property")
 		return false
 	}
 	return true
 }
 
-// typed checks v by its first byte: Check accepted the body, so a value
-// starting with '"' is a string, with '{' an object.
-func (sh *permShaper) typed(i int, v []byte) bool {
-	k := permissionKeys[i]
-	switch permissionTypes[i] {
+// typed checks v, the member prefix+k of type t, by its first byte:
+// Check accepted the body, so a value starting with '"' is a string,
+// with '{' an object. The target is joined only for an error: this is
+// the hot path.
+func (sh *permShaper) typed(prefix, k string, t uint8, v []byte) bool {
+	switch t {
 	case tString:
 		if v[0] != '"' {
-			return sh.wrongType(k, v, "a string")
+			return sh.wrongType(prefix+k, v, "a string")
 		}
 	case tBool:
 		if v[0] != 't' && v[0] != 'f' {
-			return sh.wrongType(k, v, "a boolean")
+			return sh.wrongType(prefix+k, v, "a boolean")
 		}
 	case tObject:
 		if v[0] != '{' {
-			return sh.wrongType(k, v, "an object")
+			return sh.wrongType(prefix+k, v, "an object")
 		}
 	case tArray:
 		if v[0] != '[' {
-			return sh.wrongType(k, v, "an array")
+			return sh.wrongType(prefix+k, v, "an array")
 		}
 	}
 	return true
 }
 
-// canonical appends v, the member k, by the index's
-// AppendCanonicalUnique; a repeated key inside it fails the
-// shaping, with prefix+k as the target (joined only then: this is the hot
-// path).
-func (sh *permShaper) canonical(prefix, k string, v []byte) bool {
+// canonical appends v, the member k, by the index's AppendCanonical; a
+// repeated key inside it fails the shaping, with prefix+k as the target
+// (joined only then: this is the hot path).
+func (sh *permShaper) canonical(prefix, k string, v jsontext.Value) bool {
 	var dup string
 	var found bool
-	if sh.dst, dup, found = sh.ix.AppendCanonicalUnique(sh.dst, v); found {
+	if sh.dst, dup, found = sh.ix.AppendCanonical(sh.dst, v); found {
 		return sh.duplicate(prefix+segmentForMessage(k), dup)
 	}
 	return true
@@ -425,28 +437,28 @@ func (sh *permShaper) canonical(prefix, k string, v []byte) bool {
 
 // write appends the permission obj, whose members collect read into f,
 // and classifies it. On failure sh.err is set.
-func (sh *permShaper) write(obj []byte, f *permFields) PermissionKind {
+func (sh *permShaper) write(obj jsontext.Value, f *permFields) PermissionKind {
 	sh.dst = append(sh.dst, '{')
-	if v := f.v[pID]; v != nil {
+	if v := f.v[pID].Raw; v != nil {
 		sh.key("id")
 		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
 	owner := false
-	if v := f.v[pRoles]; v != nil {
+	if v := f.v[pRoles]; v.Raw != nil {
 		if owner = sh.roles(v); sh.err != nil {
 			return KindOther
 		}
 	}
-	if v := f.v[pLink]; v != nil {
+	if v := f.v[pLink]; v.Raw != nil {
 		if !sh.link(v) {
 			return KindOther
 		}
 	}
-	if v := f.v[pHasPassword]; v != nil {
+	if v := f.v[pHasPassword].Raw; v != nil {
 		sh.key("hasPassword")
 		sh.dst = jsontext.AppendBool(sh.dst, v[0] == 't')
 	}
-	if v := f.v[pExpiration]; v != nil && !isNeverExpiry(jsontext.Unquote(v)) {
+	if v := f.v[pExpiration].Raw; v != nil && !isNeverExpiry(jsontext.Unquote(v)) {
 		sh.key("expirationDateTime")
 		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
@@ -454,28 +466,28 @@ func (sh *permShaper) write(obj []byte, f *permFields) PermissionKind {
 		return KindOther
 	}
 	for _, i := range [...]int{pInvitation, pInheritedFrom} {
-		if v := f.v[i]; v != nil {
+		if v := f.v[i]; v.Raw != nil {
 			sh.key(permissionKeys[i])
 			if !sh.canonical("", permissionKeys[i], v) {
 				return KindOther
 			}
 		}
 	}
-	if v := f.v[pShareID]; v != nil {
+	if v := f.v[pShareID].Raw; v != nil {
 		sh.key("shareId")
 		sh.dst = jsontext.AppendRawString(sh.dst, v)
 	}
-	if f.unknown && !sh.unknown(obj, "", permissionSlot) {
+	if f.unknown && !sh.unknown(obj, "", permissionKeys[:]) {
 		return KindOther
 	}
 	sh.dst = append(sh.dst, '}')
 
 	switch {
-	case f.v[pInvitation] != nil:
+	case f.v[pInvitation].Raw != nil:
 		return KindInvitation
 	case owner:
 		return KindOwner
-	case f.v[pLink] != nil:
+	case f.v[pLink].Raw != nil:
 		return KindLink
 	case hasMember(&sh.ix, f.v[pGrantedToV2]) || hasMember(&sh.ix, f.v[pGrantedTo]):
 		return KindUserGrant
@@ -490,10 +502,10 @@ func (sh *permShaper) identities(f *permFields) bool {
 	var spans [2][2]int
 	for j, pair := range [2][2]int{{pGrantedToV2, pGrantedTo}, {pGrantedToIdentitiesV2, pGrantedToIdentities}} {
 		v := f.v[pair[0]]
-		if v == nil {
+		if v.Raw == nil {
 			v = f.v[pair[1]]
 		}
-		if v != nil {
+		if v.Raw != nil {
 			sh.key(permissionKeys[pair[0]])
 			spans[j][0] = len(sh.dst)
 			if !sh.canonical("", permissionKeys[pair[0]], v) {
@@ -507,7 +519,7 @@ func (sh *permShaper) identities(f *permFields) bool {
 			continue
 		}
 		sh.key(permissionKeys[pair[1]])
-		if a, b := f.v[pair[0]], f.v[pair[1]]; a != nil && b != nil && !bytes.Equal(a, b) {
+		if a, b := f.v[pair[0]], f.v[pair[1]]; a.Raw != nil && b.Raw != nil && !bytes.Equal(a.Raw, b.Raw) {
 			if !sh.canonical("", permissionKeys[pair[1]], b) {
 				return false
 			}
@@ -522,7 +534,7 @@ func (sh *permShaper) identities(f *permFields) bool {
 
 // roles writes roles with SharePoint's names mapped and repeats dropped,
 // and reports whether "owner" is among them.
-func (sh *permShaper) roles(v []byte) (owner bool) {
+func (sh *permShaper) roles(v jsontext.Value) (owner bool) {
 	sh.key("roles")
 	sh.dst = append(sh.dst, '[')
 	// The first roles are compared with the earlier ones; past them, the
@@ -531,7 +543,7 @@ func (sh *permShaper) roles(v []byte) (owner bool) {
 	var rep []bool
 	i, written := 0, 0
 	for it := sh.ix.Elements(v); it.Next(&sh.ix); {
-		e := it.Val
+		e := it.Val.Raw
 		if e[0] != '"' {
 			sh.wrongType("roles["+strconv.Itoa(i)+"]", e, "a string")
 			break
@@ -540,8 +552,8 @@ func (sh *permShaper) roles(v []byte) (owner bool) {
 		repeat := false
 		if i < len(seen) {
 			for _, x := range seen[:i] {
-				if sh.work != nil {
-					*sh.work++
+				if sh.ix.Work != nil {
+					*sh.ix.Work++
 				}
 				if bytes.Equal(x, r) {
 					repeat = true
@@ -551,7 +563,7 @@ func (sh *permShaper) roles(v []byte) (owner bool) {
 			seen[i] = r
 		} else {
 			if rep == nil {
-				rep = jsontext.Repeats(roleTexts(v), sh.work)
+				rep = jsontext.Repeats(sh.roleTexts(v), sh.ix.Work)
 			}
 			repeat = i < len(rep) && rep[i]
 		}
@@ -585,15 +597,15 @@ func roleText(e []byte) (r []byte, mapped bool) {
 	return r, false
 }
 
-// roleTexts is roleText of each element of the raw array v, up to the
-// first that is not a string (roles stops there).
-func roleTexts(v []byte) [][]byte {
+// roleTexts is roleText of each element of the array v, up to the first
+// that is not a string (roles stops there).
+func (sh *permShaper) roleTexts(v jsontext.Value) [][]byte {
 	var texts [][]byte
-	for e, i := jsontext.NextElement(v, 0); i >= 0; e, i = jsontext.NextElement(v, i) {
-		if e[0] != '"' {
+	for it := sh.ix.Elements(v); it.Next(&sh.ix); {
+		if it.Val.Raw[0] != '"' {
 			break
 		}
-		r, _ := roleText(e)
+		r, _ := roleText(it.Val.Raw)
 		texts = append(texts, r)
 	}
 	return texts
@@ -610,79 +622,41 @@ const (
 	lCount
 )
 
-var linkKeys = [lCount]string{"type", "scope", "webUrl", "webHtml", "preventsDownload", "application"}
-
-func linkSlot(k []byte) int {
-	for i, name := range linkKeys {
-		if name == string(k) {
-			return i
-		}
-	}
-	return -1
-}
+var (
+	linkKeys  = [lCount]string{"type", "scope", "webUrl", "webHtml", "preventsDownload", "application"}
+	linkTypes = [lCount]uint8{tString, tString, tString, tString, tBool, tObject}
+)
 
 // link writes the link facet and notes whether it has a scope.
-func (sh *permShaper) link(obj []byte) bool {
-	var f [lCount][]byte
-	unknown := false
-	keys := jsontext.NewKeys(obj, true, sh.work)
-	ok := true
-	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
-		k, v := it.Text, it.Val
-		if jsontext.IsAnnotation(k) {
-			continue
-		}
-		if keys.Add(k) {
-			ok = sh.duplicate("link."+segmentForMessage(string(k)), string(k))
-			break
-		}
-		i := linkSlot(k)
-		if i < 0 {
-			unknown = true
-			continue
-		}
-		if v[0] == 'n' {
-			continue
-		}
-		switch {
-		case i == lPreventsDownload && v[0] != 't' && v[0] != 'f':
-			ok = sh.wrongType("link."+string(k), v, "a boolean")
-		case i == lApplication && v[0] != '{':
-			ok = sh.wrongType("link."+string(k), v, "an object")
-		case i < lPreventsDownload && v[0] != '"':
-			ok = sh.wrongType("link."+string(k), v, "a string")
-		}
-		if !ok {
-			break
-		}
-		f[i] = v
-	}
+func (sh *permShaper) link(obj jsontext.Value) bool {
+	var f [lCount]jsontext.Value
+	unknown, ok := sh.fields(obj, "link.", linkKeys[:], linkTypes[:], f[:])
 	if !ok {
 		return false
 	}
-	sh.hasScope = f[lScope] != nil
+	sh.hasScope = f[lScope].Raw != nil
 	sh.key("link")
 	sh.dst = append(sh.dst, '{')
 	for i, v := range f {
-		if v != nil {
+		if v.Raw != nil {
 			sh.key(linkKeys[i])
 			if !sh.canonical("link.", linkKeys[i], v) {
 				return false
 			}
 		}
 	}
-	if unknown && !sh.unknown(obj, "link.", linkSlot) {
+	if unknown && !sh.unknown(obj, "link.", linkKeys[:]) {
 		return false
 	}
 	sh.dst = append(sh.dst, '}')
 	return true
 }
 
-// unknown writes obj's members that slot does not know, in input order,
+// unknown writes obj's members besides names, in input order,
 // annotations dropped.
-func (sh *permShaper) unknown(obj []byte, prefix string, slot func([]byte) int) bool {
+func (sh *permShaper) unknown(obj jsontext.Value, prefix string, names []string) bool {
 	for it := sh.ix.Members(obj); it.Next(&sh.ix); {
-		if k := it.Text; !jsontext.IsAnnotation(k) && slot(k) < 0 {
+		if k := it.Text; !jsontext.IsAnnotation(k) && slot(names, k) < 0 {
 			sh.dst = jsontext.AppendRawKey(sh.dst, it.Key)
 			if !sh.canonical(prefix, string(k), it.Val) {
 				return false
@@ -694,8 +668,8 @@ func (sh *permShaper) unknown(obj []byte, prefix string, slot func([]byte) int) 
 
 // hasMember reports whether v is an object with a member other than an
 // annotation: an identity set that names someone.
-func hasMember(ix *jsontext.Index, v []byte) bool {
-	if len(v) == 0 || v[0] != '{' {
+func hasMember(ix *jsontext.Index, v jsontext.Value) bool {
+	if len(v.Raw) == 0 || v.Raw[0] != '{' {
 		return false
 	}
 	for it := ix.Members(v); it.Next(ix); {

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Sharing URLs travel in /shares/{id} as "u!" + unpadded base64url of the
@@ -29,10 +28,19 @@ const (
 // the unpadded base64url encoding of its bytes. The URL is not normalised:
 // Graph matches the bytes the link was issued with.
 func EncodeSharingURL(url string) string {
-	b := AppendSharingURL(make([]byte, 0, 2+base64.RawURLEncoding.EncodedLen(len(url))), url)
-	// b is never written again: hand its bytes to the string, as
-	// strings.Builder does, instead of copying them.
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	// One allocation, the Builder's: the encoding goes through a stack
+	// buffer, 192 bytes of URL (a multiple of 3, so that the pieces join
+	// without padding) at a time.
+	var sb strings.Builder
+	sb.Grow(2 + base64.RawURLEncoding.EncodedLen(len(url)))
+	sb.WriteString("u!")
+	var buf [256]byte
+	for len(url) > 0 {
+		k := min(len(url), 192)
+		sb.Write(base64.RawURLEncoding.AppendEncode(buf[:0], []byte(url[:k])))
+		url = url[k:]
+	}
+	return sb.String()
 }
 
 // AppendSharingURL appends the share id of url to dst.

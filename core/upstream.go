@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -102,31 +101,28 @@ func (u *UpstreamError) readIndexed(body []byte, ix *jsontext.Index) (why string
 	default:
 		return "with a body that is not a Graph error (" + p.String() + ")"
 	}
-	// Members are read raw; the strings kept are cut from one copy of the
-	// body, as gjson.Parse would have made.
-	r := rawBody{body: body}
-	var top [1][]byte
-	if !members(ix, body, false, errorKeys[:], top[:]) || top[0] == nil || top[0][0] != '{' {
+	var top [1]jsontext.Value
+	if !members(ix, ix.Root(), false, errorKeys[:], top[:]) || top[0].Raw == nil || top[0].Raw[0] != '{' {
 		return "with a body that is not a Graph error"
 	}
-	var e [3][]byte
+	var e [3]jsontext.Value
 	if !members(ix, top[0], true, errorMemberKeys[:], e[:]) {
 		return "with an ambiguous Graph error (a key appears twice)"
 	}
-	u.Code = r.stringMember(e[0], maxUpstreamField)
-	u.Message = r.stringMember(e[1], maxUpstreamMessage)
+	u.Code = stringMember(ix, e[0], maxUpstreamField)
+	u.Message = stringMember(ix, e[1], maxUpstreamMessage)
 	inner := e[2]
-	for depth := 0; depth < maxInnerErrors && inner != nil && inner[0] == '{'; depth++ {
-		var in [5][]byte
+	for depth := 0; depth < maxInnerErrors && inner.Raw != nil && inner.Raw[0] == '{'; depth++ {
+		var in [5]jsontext.Value
 		if !members(ix, inner, true, innerErrorKeys[:], in[:]) {
 			return "with an ambiguous Graph error (a key appears twice)"
 		}
-		if c := r.stringMember(in[0], maxUpstreamField); c != "" {
+		if c := stringMember(ix, in[0], maxUpstreamField); c != "" {
 			u.InnerCodes = append(u.InnerCodes, c)
 		}
 		for i, p := range [...]*string{&u.RequestID, &u.ClientRequestID, &u.Date} {
 			if *p == "" {
-				*p = r.stringMember(in[i+1], maxUpstreamField)
+				*p = stringMember(ix, in[i+1], maxUpstreamField)
 			}
 		}
 		inner = in[4]
@@ -145,7 +141,7 @@ var (
 // when fold) and reports false when one of them appears twice. Only the
 // named members are kept, so a repeat is found by out[i] != nil: each
 // member costs len(names) comparisons, however many the body has.
-func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]byte) bool {
+func members(ix *jsontext.Index, obj jsontext.Value, fold bool, names []string, out []jsontext.Value) bool {
 	for it := ix.Members(obj); it.Next(ix); {
 		k, v := it.Text, it.Val
 		if ix.Work != nil {
@@ -153,7 +149,7 @@ func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]
 		}
 		for i, n := range names {
 			if string(k) == n || fold && equalFoldASCII(k, n) {
-				if out[i] != nil {
+				if out[i].Raw != nil {
 					return false
 				}
 				out[i] = v
@@ -163,31 +159,13 @@ func members(ix *jsontext.Index, obj []byte, fold bool, names []string, out [][]
 	return true
 }
 
-// rawBody cuts the strings an error keeps from one copy of the body,
-// made when the first is needed.
-type rawBody struct {
-	body []byte
-	str  string
-}
-
 // stringMember is v when it is a non-empty string, cut to max bytes at a
-// rune boundary.
-func (r *rawBody) stringMember(v []byte, max int) string {
-	if len(v) < 2 || v[0] != '"' {
+// rune boundary. The strings kept are cut from one copy of the body.
+func stringMember(ix *jsontext.Index, v jsontext.Value, max int) string {
+	if len(v.Raw) <= 2 || v.Raw[0] != '"' {
 		return ""
 	}
-	if bytes.IndexByte(v, '\\') >= 0 {
-		return clipUTF8(string(jsontext.Unquote(v)), max)
-	}
-	if len(v) == 2 {
-		return ""
-	}
-	if r.str == "" {
-		r.str = string(r.body)
-	}
-	// v is body[off : off+len(v)]: a sub-slice starts where its cap says.
-	off := cap(r.body) - cap(v)
-	return clipUTF8(r.str[off+1:off+len(v)-1], max)
+	return clipUTF8(ix.String(v), max)
 }
 
 func clipUTF8(s string, max int) string {

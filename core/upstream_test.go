@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/sharelink/sharelink/internal/jsontext"
-	"github.com/tidwall/gjson"
 )
 
 var upstreamNow = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
@@ -328,25 +328,25 @@ var upstreamOracleSeeds = []string{
 	` { "error" : { "code" : "a" , "innerError" : { "client-request-id" : "c" , "date" : "d" } } } `,
 }
 
-// sameUpstreamAsOracle fails unless u is what the reading before the
-// rewrite gives for the same input.
-func sameUpstreamAsOracle(t testing.TB, status int, retryAfter string, body []byte, u *UpstreamError) {
+// sameUpstreamAsModel fails unless u is what the model gives for the
+// same input.
+func sameUpstreamAsModel(t testing.TB, status int, retryAfter string, body []byte, u *UpstreamError) {
 	t.Helper()
-	w := oldParseUpstreamError(status, retryAfter, body, upstreamNow)
+	w := modelUpstreamError(t, status, retryAfter, body)
 	if !reflect.DeepEqual(*u, w) {
 		t.Fatalf("ParseUpstreamError(%d, %q, %q):\n got %+v\nwant %+v", status, retryAfter, body, *u, w)
 	}
 }
 
-func TestParseUpstreamErrorMatchesOracle(t *testing.T) {
+func TestParseUpstreamErrorMatchesModel(t *testing.T) {
 	statuses, retryAfters, bodies := errorVectorInputs(t)
 	for i := range bodies {
 		u := ParseUpstreamError(statuses[i], retryAfters[i], bodies[i], upstreamNow)
-		sameUpstreamAsOracle(t, statuses[i], retryAfters[i], bodies[i], &u)
+		sameUpstreamAsModel(t, statuses[i], retryAfters[i], bodies[i], &u)
 	}
 	for _, b := range append(upstreamOracleSeeds, benchThrottled) {
 		u := ParseUpstreamError(503, "", []byte(b), upstreamNow)
-		sameUpstreamAsOracle(t, 503, "", []byte(b), &u)
+		sameUpstreamAsModel(t, 503, "", []byte(b), &u)
 	}
 }
 
@@ -361,7 +361,7 @@ func FuzzParseUpstreamError(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte) {
 		u := ParseUpstreamError(status, retryAfter, body, upstreamNow)
-		sameUpstreamAsOracle(t, status, retryAfter, body, &u)
+		sameUpstreamAsModel(t, status, retryAfter, body, &u)
 		if u.Status < 400 || u.Status > 599 || u.Code == "" || u.Message == "" {
 			t.Fatalf("insane error %+v", u)
 		}
@@ -375,105 +375,124 @@ func FuzzParseUpstreamError(f *testing.F) {
 	})
 }
 
-// The reading of error bodies as it was before the raw-bytes rewrite
-// (gjson.Result per member), kept as the oracle FuzzParseUpstreamError
-// holds ParseUpstreamError to.
+// A second reading of Graph's error bodies, on another basis than
+// upstream.go: encoding/json reads the body into an ordered tree
+// (decodeOrdered), and ParseUpstreamError's documented rules are applied
+// to it. Only the wording of an unusable body's problem is jsontext's.
 
-func oldParseUpstreamError(status int, retryAfter string, body []byte, now time.Time) UpstreamError {
+// foldASCII is s with ASCII capitals made small: keys match in any
+// ASCII letter case, and only in it.
+func foldASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// named is o's members whose key is one of names (in any ASCII letter
+// case when fold); ok is false when one of names appears twice.
+func named(o object, fold bool, names ...string) (_ map[string]any, ok bool) {
+	found := map[string]any{}
+	for _, m := range o {
+		k := m.k
+		if fold {
+			k = foldASCII(k)
+		}
+		if slices.Contains(names, k) {
+			if _, again := found[k]; again {
+				return nil, false
+			}
+			found[k] = m.v
+		}
+	}
+	return found, true
+}
+
+// clipped is s, when a non-empty string, in as many whole runes as fit
+// in max bytes.
+func clipped(v any, max int) string {
+	s, _ := v.(string)
+	n := 0
+	for i, r := range s {
+		if i+utf8.RuneLen(r) > max {
+			break
+		}
+		n = i + utf8.RuneLen(r)
+	}
+	return s[:n]
+}
+
+func modelUpstreamError(t testing.TB, status int, retryAfter string, body []byte) UpstreamError {
 	u := UpstreamError{Status: status}
 	if status < 400 || status > 599 {
 		u.Status = 502
 	}
-	if why := u.oldReadBody(body); why != "" {
-		// Nothing of an unusable body is kept, not even what was read
-		// before the problem showed.
+	why := ""
+	v, err := decodeOrdered(body)
+	top, isObject := v.(object)
+	p, _ := jsontext.Check(body, upstreamDepth)
+	switch {
+	case len(strings.Trim(string(body), " \t\r\n")) == 0:
+		why = "with an empty body"
+	case err != nil || depthOf(v) > upstreamDepth || !isObject:
+		why = "with a body that is not a Graph error (" + p.String() + ")"
+	}
+	if (why == "") != (p == jsontext.OK) {
+		t.Fatalf("%q: encoding/json reads %v, Check %v", body, err, p)
+	}
+	if why == "" {
+		why = u.modelBody(top)
+	}
+	if why != "" {
 		u = UpstreamError{Status: u.Status, Message: "the upstream answered HTTP " + strconv.Itoa(status) + " " + why}
 	}
-	u.RetryAfter, u.HasRetryAfter = parseRetryAfter(retryAfter, now)
+	u.RetryAfter, u.HasRetryAfter = parseRetryAfter(retryAfter, upstreamNow)
 	if u.Code == "" {
 		u.Code = codeForStatus(u.Status)
 	}
 	if u.Message == "" {
 		u.Message = "the upstream answered HTTP " + strconv.Itoa(status) + " (" + u.Code + ") without a message"
 	}
-	switch u.Status {
-	case 429, 503, 509:
-		u.Throttled = true
-		u.Retryable = true
-	case 504:
-		u.Retryable = true
-	}
-	u.Throttled = u.Throttled || strings.EqualFold(u.Code, "throttledRequest")
+	u.Retryable = slices.Contains([]int{429, 503, 504, 509}, u.Status)
+	u.Throttled = slices.Contains([]int{429, 503, 509}, u.Status) || foldASCII(u.Code) == "throttledrequest"
 	for _, c := range u.InnerCodes {
-		u.Throttled = u.Throttled || strings.EqualFold(c, "throttledRequest")
+		u.Throttled = u.Throttled || foldASCII(c) == "throttledrequest"
 	}
 	return u
 }
 
-// readBody fills u from a Graph error body, or says why it cannot.
-func (u *UpstreamError) oldReadBody(body []byte) (why string) {
-	switch p, _ := jsontext.Check(body, upstreamDepth); p {
-	case jsontext.OK:
-	case jsontext.Empty:
-		return "with an empty body"
-	default:
-		return "with a body that is not a Graph error (" + p.String() + ")"
-	}
-	var top [1]gjson.Result
-	if !oldMembers(jsontext.Parse(body), false, errorKeys[:], top[:]) || !top[0].IsObject() {
+// modelBody reads the error of top into u, or says why it cannot.
+func (u *UpstreamError) modelBody(top object) (why string) {
+	e, ok := named(top, false, "error")
+	inner, isObject := e["error"].(object)
+	if !ok || !isObject {
 		return "with a body that is not a Graph error"
 	}
-	var e [3]gjson.Result
-	if !oldMembers(top[0], true, errorMemberKeys[:], e[:]) {
-		return "with an ambiguous Graph error (a key appears twice)"
+	const ambiguous = "with an ambiguous Graph error (a key appears twice)"
+	m, ok := named(inner, true, "code", "message", "innererror")
+	if !ok {
+		return ambiguous
 	}
-	u.Code = oldStringMember(e[0], maxUpstreamField)
-	u.Message = oldStringMember(e[1], maxUpstreamMessage)
-	inner := e[2]
-	for depth := 0; depth < maxInnerErrors && inner.IsObject(); depth++ {
-		var in [5]gjson.Result
-		if !oldMembers(inner, true, innerErrorKeys[:], in[:]) {
-			return "with an ambiguous Graph error (a key appears twice)"
+	u.Code, u.Message = clipped(m["code"], maxUpstreamField), clipped(m["message"], maxUpstreamMessage)
+	for range maxInnerErrors {
+		if inner, isObject = m["innererror"].(object); !isObject {
+			break
 		}
-		if c := oldStringMember(in[0], maxUpstreamField); c != "" {
+		if m, ok = named(inner, true, "code", "request-id", "client-request-id", "date", "innererror"); !ok {
+			return ambiguous
+		}
+		if c := clipped(m["code"], maxUpstreamField); c != "" {
 			u.InnerCodes = append(u.InnerCodes, c)
 		}
-		for i, p := range [...]*string{&u.RequestID, &u.ClientRequestID, &u.Date} {
+		for k, p := range map[string]*string{"request-id": &u.RequestID, "client-request-id": &u.ClientRequestID, "date": &u.Date} {
 			if *p == "" {
-				*p = oldStringMember(in[i+1], maxUpstreamField)
+				*p = clipped(m[k], maxUpstreamField)
 			}
 		}
-		inner = in[4]
 	}
 	return ""
-}
-
-// members finds obj's members named in names (matched in any letter case
-// when fold) and reports false when one of them appears twice.
-func oldMembers(obj gjson.Result, fold bool, names []string, out []gjson.Result) bool {
-	ok := true
-	obj.ForEach(func(key, v gjson.Result) bool {
-		for i, n := range names {
-			if key.Str == n || fold && strings.EqualFold(key.Str, n) {
-				if out[i].Exists() {
-					ok = false
-					return false
-				}
-				out[i] = v
-			}
-		}
-		return true
-	})
-	return ok
-}
-
-// stringMember is v when it is a non-empty string, cut to max bytes at a
-// rune boundary.
-func oldStringMember(v gjson.Result, max int) string {
-	if v.Type != gjson.String {
-		return ""
-	}
-	return clipUTF8(v.Str, max)
 }
 
 // The delay-seconds forms read another way: a regular expression says

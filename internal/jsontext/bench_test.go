@@ -35,16 +35,11 @@ func BenchmarkCanonical(b *testing.B) {
 	dst := make([]byte, 0, 2048)
 	b.SetBytes(int64(len(benchBody)))
 	b.ReportAllocs()
+	var ix Index
 	for b.Loop() {
-		AppendCanonical(dst[:0], Parse(benchBody))
-	}
-}
-
-func BenchmarkCanonicalRaw(b *testing.B) {
-	dst := make([]byte, 0, 2048)
-	b.SetBytes(int64(len(benchBody)))
-	b.ReportAllocs()
-	for b.Loop() {
-		AppendCanonicalRawUnique(dst[:0], benchBody)
+		if p, _ := CheckIndexed(benchBody, 64, &ix); p != OK {
+			b.Fatal(p)
+		}
+		ix.AppendCanonical(dst[:0], ix.Root())
 	}
 }

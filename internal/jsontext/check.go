@@ -14,6 +14,7 @@ const (
 	TooDeep             // nesting past the limit
 	Malformed           // not JSON, or bytes after the value
 	NotAnObject         // a valid value that is not an object
+	TooLarge            // 2 GiB or more, past what an Index holds
 )
 
 func (p Problem) String() string {
@@ -30,6 +31,8 @@ func (p Problem) String() string {
 		return "the body is not valid JSON"
 	case NotAnObject:
 		return "the body is not a JSON object"
+	case TooLarge:
+		return "the body is too large"
 	}
 	return "unknown problem"
 }
@@ -43,11 +46,14 @@ func Check(b []byte, maxDepth int) (p Problem, key string) {
 }
 
 // CheckIndexed is Check that also fills ix, when not nil, so that walking
-// and writing b later (Index.Members, Index.AppendCanonicalUnique) reads
-// only string contents again, and only to copy them.
+// and writing b later (ix.Root, Index.Members, Index.AppendCanonical)
+// reads only string contents again, and only to copy them.
 func CheckIndexed(b []byte, maxDepth int, ix *Index) (p Problem, key string) {
 	if ix != nil {
-		ix.reset(b)
+		if len(b) > maxIndexed {
+			return TooLarge, ""
+		}
+		ix.doc, ix.str, ix.n, ix.big = b, "", 0, nil
 	}
 	if !valid(b, maxDepth, ix) {
 		return diagnose(b, maxDepth)
@@ -58,7 +64,8 @@ func CheckIndexed(b []byte, maxDepth int, ix *Index) (p Problem, key string) {
 	return OK, ""
 }
 
-// CheckValue is Check for any JSON value, not only an object.
+// CheckValue is Check for any JSON value, not only an object (a batch
+// step's body may be an array).
 func CheckValue(b []byte, maxDepth int) (p Problem, key string) {
 	if !valid(b, maxDepth, nil) {
 		return diagnose(b, maxDepth)

@@ -3,42 +3,10 @@ package jsontext
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
 )
-
-func TestCheck(t *testing.T) {
-	tests := []struct {
-		in    string
-		depth int
-		want  Problem
-		key   string
-	}{
-		{`{"a":1}`, 1, OK, ""},
-		{` {"a":[1,{"b":2}]} `, 3, OK, ""},
-		{`{"a":[1,{"b":2}]}`, 2, TooDeep, "a"},
-		{`{"a":1,"b":[[[]]]}`, 3, TooDeep, "b"},
-		{`{"a\"b":[[[]]]}`, 2, TooDeep, `a\"b`},
-		{`{"s":"[[[[[["}`, 1, OK, ""},
-		{"", 3, Empty, ""},
-		{" \n", 3, Empty, ""},
-		{`{"a":1}x`, 3, Malformed, ""},
-		{`{"a":1}{}`, 3, Malformed, ""},
-		{`{"a":1,}`, 3, Malformed, ""},
-		{"{\"a\":\"\xff\"}", 3, BadUTF8, ""},
-		{`[1]`, 3, NotAnObject, ""},
-		{`"x"`, 3, NotAnObject, ""},
-		{strings.Repeat("[", 1_000_000), 64, TooDeep, ""},
-	}
-	for _, tt := range tests {
-		p, key := Check([]byte(tt.in), tt.depth)
-		if p != tt.want || key != tt.key {
-			t.Errorf("Check(%.40q, %d) = %v %q, want %v %q", tt.in, tt.depth, p, key, tt.want, tt.key)
-		}
-	}
-}
 
 func TestMembersFindsDuplicates(t *testing.T) {
 	for _, tt := range []struct{ in, dup string }{
@@ -71,31 +39,26 @@ func TestAppendStringMatchesEncodingJSONForSafeText(t *testing.T) {
 	}
 }
 
-func TestAppendCanonical(t *testing.T) {
-	in := `{"@odata.context":"x","b":[1,2.50,true,null,{"c@odata.type":"t","d":"\u0041"}],"a":"x"}`
-	want := `{"b":[1,2.50,true,null,{"d":"A"}],"a":"x"}`
-	if got := AppendCanonical(nil, Parse([]byte(in))); string(got) != want {
-		t.Fatalf("got %s, want %s", got, want)
-	}
-}
-
 func FuzzCheckAndCanonical(f *testing.F) {
 	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `{"@odata.type":"x","a":"\u00e9\n"}`, `{"a":1}x`, `[[[[`, `{"a":"\ud800"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, _ := CheckValue([]byte(s), 32)
+		p, _ := checkValue([]byte(s), 32)
 		if p != OK {
 			return
 		}
 		if !json.Valid([]byte(s)) {
 			t.Fatalf("Check accepted what encoding/json refuses: %q", s)
 		}
-		out := AppendCanonical(nil, Parse([]byte(s)))
+		out, _, found := canonical(t, "", []byte(s))
+		if found {
+			return
+		}
 		if !json.Valid(out) {
 			t.Fatalf("canonical output is not JSON: %q → %q", s, out)
 		}
-		if again := AppendCanonical(nil, Parse(out)); !bytes.Equal(out, again) {
+		if again, _, _ := canonical(t, "", out); !bytes.Equal(out, again) {
 			t.Fatalf("canonical output not stable: %q → %q", out, again)
 		}
 	})

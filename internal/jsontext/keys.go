@@ -3,8 +3,6 @@ package jsontext
 import (
 	"bytes"
 	"strings"
-
-	"github.com/tidwall/gjson"
 )
 
 // smallKeys is how many keys of one object (or texts of one array) are
@@ -15,10 +13,6 @@ import (
 // all the earlier ones cost n²/2 (23 s of CPU for a 1 MiB body of 75,000
 // distinct keys).
 const smallKeys = 16
-
-// boundedKeys is the largest Walk.Max whose walks compare every key with
-// the earlier ones (at most 2016 comparisons) rather than build a hash set.
-const boundedKeys = 64
 
 // Repeats reports, for each text, whether an equal text comes before it.
 // Past smallKeys texts it copies them into one string and looks each up
@@ -73,67 +67,56 @@ func count(work *int) {
 	}
 }
 
-// firstRepeat returns the position of the first text equal to an earlier
-// one, or -1.
-func firstRepeat(texts [][]byte, work *int) int {
-	for i, r := range Repeats(texts, work) {
-		if r {
-			return i
-		}
-	}
-	return -1
-}
-
-// objectKeys returns the decoded keys of the raw object obj (a value
-// Check accepted; it may run on past the object's end), annotations left
-// out when skipAnnotations, at most limit of them when limit > 0. It
-// reads the bytes once: each value is skipped, not walked.
-func objectKeys(obj []byte, skipAnnotations bool, limit int) [][]byte {
+// objectKeys returns the decoded keys of the object at tape entry t,
+// annotations left out when skipAnnotations.
+func objectKeys(tape []token, t int, doc []byte, skipAnnotations bool) [][]byte {
 	var keys [][]byte
-	for k, _, i := NextMember(obj, 0); i >= 0; k, _, i = NextMember(obj, i) {
-		t := Unquote(k)
-		if skipAnnotations && IsAnnotation(t) {
-			continue
+	for u, next := t+1, int(tape[t].next); u < next; {
+		k := tape[u]
+		text := doc[k.start+1 : tokenEnd(k.end)-1]
+		if k.end < 0 {
+			text = Unquote(doc[k.start:^k.end])
 		}
-		keys = append(keys, t)
-		if limit > 0 && len(keys) >= limit {
-			break
+		if !skipAnnotations || !IsAnnotation(text) {
+			keys = append(keys, text)
 		}
+		u = max(int(tape[u+1].next), u+2)
 	}
 	return keys
 }
 
-// Keys finds the keys repeated in one raw object as a caller walking its
+// Keys finds the keys repeated in one object as a caller walking its
 // members in document order meets them: Add each key (the annotations
-// too, or none of them, as NewKeys was told) and stop at the first
+// too, or none of them, as Index.Keys was told) and stop at the first
 // repeat. The first smallKeys keys are compared with the earlier ones;
-// at the next, the object's keys are read once into a hash set (Repeats), and Add only
-// looks its position up.
+// at the next, the object's keys are read once into a hash set
+// (Repeats), and Add only looks its position up.
 type Keys struct {
 	fixed           [smallKeys][]byte
 	n               int    // keys added
 	rep             []bool // past smallKeys: which keys of obj repeat an earlier one
-	obj             []byte
+	obj             int32  // the object's tape entry
 	skipAnnotations bool
-	work            *int
 }
 
-// NewKeys is the Keys of the object obj, a raw value Check accepted.
-// work, when not nil, counts the comparisons.
-func NewKeys(obj []byte, skipAnnotations bool, work *int) Keys {
-	return Keys{obj: obj, skipAnnotations: skipAnnotations, work: work}
+// Keys is the Keys of the object obj.
+func (ix *Index) Keys(obj Value, skipAnnotations bool) Keys {
+	return Keys{obj: obj.t, skipAnnotations: skipAnnotations}
 }
 
-// Add records t, the text of obj's next key, and reports whether an
-// earlier key had the same text.
-func (s *Keys) Add(t []byte) (repeat bool) {
+// Add records t, the text of the object's next key, and reports whether
+// an earlier key had the same text. ix is the Index that made s.
+func (s *Keys) Add(ix *Index, t []byte) (repeat bool) {
 	i := s.n
-	if i >= smallKeys {
-		return s.addMany()
-	}
 	s.n++
-	if s.work != nil {
-		*s.work += i // at most; counted once, off the loop
+	if i >= smallKeys {
+		if s.rep == nil {
+			s.rep = Repeats(objectKeys(ix.tokens(), int(s.obj), ix.doc, s.skipAnnotations), ix.Work)
+		}
+		return i < len(s.rep) && s.rep[i]
+	}
+	if ix.Work != nil {
+		*ix.Work += i // at most; counted once, off the loop
 	}
 	for _, x := range s.fixed[:i] {
 		if bytes.Equal(x, t) {
@@ -145,27 +128,18 @@ func (s *Keys) Add(t []byte) (repeat bool) {
 	return repeat
 }
 
-// addMany is Add past smallKeys keys.
-func (s *Keys) addMany() bool {
-	i := s.n
-	s.n++
-	if s.rep == nil {
-		s.rep = Repeats(objectKeys(s.obj, s.skipAnnotations, 0), s.work)
-	}
-	return i < len(s.rep) && s.rep[i]
-}
-
 // bigKeys is the hash-set stage of an object's duplicate check in the
-// canonical writers: which of its keys repeat, and the position of the
+// canonical writer: which of its keys repeat, and the position of the
 // next one (the first smallKeys were compared directly).
 type bigKeys struct {
 	rep []bool
 	i   int
 }
 
-// newBigKeys reads the keys of the raw object obj (annotations aside).
-func newBigKeys(obj []byte, work *int) *bigKeys {
-	return &bigKeys{rep: Repeats(objectKeys(obj, true, 0), work), i: smallKeys}
+// newBigKeys reads the keys of the object at tape entry t (annotations
+// aside).
+func newBigKeys(tape []token, t int, doc []byte, work *int) *bigKeys {
+	return &bigKeys{rep: Repeats(objectKeys(tape, t, doc, true), work), i: smallKeys}
 }
 
 // next reports whether the object's next key repeats an earlier one.
@@ -175,202 +149,14 @@ func (b *bigKeys) next() bool {
 	return i < len(b.rep) && b.rep[i]
 }
 
-// Stop says why Walk.Members stopped before the end of an object.
-type Stop uint8
-
-const (
-	Done           Stop = iota // every member was read (or fn stopped the walk)
-	Repeated                   // a key appears twice
-	TooMany                    // more members than Walk.Max
-	SurrogateKey               // a key holds a lone surrogate escape
-	SurrogateValue             // a string value holds a lone surrogate escape
-)
-
-// Walk is how Members reads an object of a request body.
-type Walk struct {
-	// Max bounds the members of one object, annotations counted; 0: no
-	// bound. Request bodies of Graph's actions have a handful of
-	// properties: a bound refuses a body of thousands of keys at its
-	// first objects, before it costs anything.
-	Max int
-	// Strict refuses a key or a string value holding an escape that is
-	// not a UTF-16 character (see LoneSurrogate): decoded, it would be
-	// U+FFFD, another text than the one the caller wrote.
-	Strict bool
-	// Work, when not nil, counts the key comparisons.
-	Work *int
-}
-
-// Members calls fn for each member of obj in document order and stops at
-// the first false. It stops before fn too, and says why, at the first key
-// seen twice (Graph reads the last duplicate and gjson the first, so a
-// duplicate is refused rather than guessed at), at member Max+1, or, when
-// Strict, at a key or string value with a lone surrogate; key is then the
-// member's key. Annotations are keys like the others here.
-func (w Walk) Members(obj gjson.Result, fn func(key string, val gjson.Result) bool) (key string, stop Stop) {
-	var fixed [smallKeys]string
-	var rep []bool
-	var more []string // bounded walks, past smallKeys
-	n := 0
-	obj.ForEach(func(k, v gjson.Result) bool {
-		key = k.Str
-		if w.Max > 0 && n >= w.Max {
-			stop = TooMany
-			return false
-		}
-		if w.Strict && LoneSurrogate(k.Raw) {
-			stop = SurrogateKey
-			return false
-		}
-		if w.Strict && v.Type == gjson.String && LoneSurrogate(v.Raw) {
-			stop = SurrogateValue
-			return false
-		}
-		if n < smallKeys {
-			if w.Work != nil {
-				*w.Work += n
-			}
-			for _, s := range fixed[:n] {
-				if s == key {
-					stop = Repeated
-					return false
-				}
-			}
-			fixed[n] = key
-		} else if w.Max > 0 && w.Max <= boundedKeys {
-			// A bounded walk stops at Max: comparing each key with
-			// the earlier ones costs at most Max²/2, less than reading
-			// the object again for a hash set.
-			if more == nil {
-				more = make([]string, 0, w.Max-smallKeys)
-			}
-			if w.Work != nil {
-				*w.Work += n
-			}
-			for _, s := range fixed {
-				if s == key {
-					stop = Repeated
-					return false
-				}
-			}
-			for _, s := range more {
-				if s == key {
-					stop = Repeated
-					return false
-				}
-			}
-			more = append(more, key)
-		} else {
-			if rep == nil {
-				rep = gjsonRepeats(obj, false, w.Max, w.Work)
-			}
-			if n < len(rep) && rep[n] {
-				stop = Repeated
-				return false
-			}
-		}
-		n++
-		return fn(key, v)
-	})
-	if stop == Done {
-		key = ""
-	}
-	return key, stop
-}
-
-// gjsonRepeats is Repeats for the keys of obj (annotations left out
-// when skipAnnotations), the first max of them when max > 0 (a walk
-// stops at member max+1), copied once into one buffer.
-func gjsonRepeats(obj gjson.Result, skipAnnotations bool, max int, work *int) []bool {
-	var buf []byte
-	var ends []int
-	obj.ForEach(func(k, _ gjson.Result) bool {
-		if skipAnnotations && IsAnnotation(k.Str) {
+// IsAnnotation reports whether key is an OData annotation ("@odata.type",
+// "link@odata.context"): clients send them and sharelink drops them.
+// It takes raw bytes too, so that keys read raw need no conversion.
+func IsAnnotation[K ~string | ~[]byte](key K) bool {
+	for i := 0; i+6 <= len(key); i++ {
+		if key[i] == '@' && string(key[i+1:i+6]) == "odata" {
 			return true
 		}
-		buf = append(buf, k.Str...)
-		ends = append(ends, len(buf))
-		return max <= 0 || len(ends) < max
-	})
-	texts := make([][]byte, len(ends))
-	start := 0
-	for i, e := range ends {
-		texts[i] = buf[start:e:e]
-		start = e
 	}
-	return Repeats(texts, work)
-}
-
-// Members calls fn for each member of obj in document order and stops at
-// the first false. It returns the first key seen twice, if any: Graph
-// reads the last duplicate and gjson the first, so a duplicate is refused
-// rather than guessed at. seen is no longer used (Walk.Members keeps its
-// own scratch space); it stays for the callers that pass it.
-func Members(obj gjson.Result, seen []string, fn func(key string, val gjson.Result) bool) (dup string) {
-	_ = seen
-	key, stop := Walk{}.Members(obj, fn)
-	if stop == Repeated {
-		return key
-	}
-	return ""
-}
-
-// LoneSurrogate reports whether the raw JSON text s (a string with its
-// quotes, or a whole value) holds a \u escape that is not a UTF-16
-// character: a high surrogate (\uD800–\uDBFF) not followed at once by an
-// escaped low one (\uDC00–\uDFFF), or a low one without a high one
-// before it. Decoders turn such an escape into U+FFFD, so two different
-// texts would read the same. Text without a backslash costs one
-// IndexByte.
-func LoneSurrogate(s string) bool {
-	for {
-		j := strings.IndexByte(s, '\\')
-		if j < 0 || j+1 >= len(s) {
-			return false
-		}
-		s = s[j:]
-		if s[1] != 'u' {
-			s = s[2:] // an escape of one character: skip it
-			continue
-		}
-		if len(s) < 6 {
-			return false
-		}
-		r := hexText(s[2:6])
-		s = s[6:]
-		switch {
-		case r < 0xD800 || r > 0xDFFF:
-			continue
-		case r >= 0xDC00:
-			return true
-		}
-		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-			return true
-		}
-		if r2 := hexText(s[2:6]); r2 < 0xDC00 || r2 > 0xDFFF {
-			return true
-		}
-		s = s[6:]
-	}
-}
-
-// hexText reads four hex digits (Check vouched for them); anything else
-// reads as a value no surrogate test matches.
-func hexText(s string) rune {
-	var r rune
-	for i := 0; i < 4; i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
+	return false
 }

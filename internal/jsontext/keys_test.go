@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,8 +64,8 @@ func TestRepeatsAgainstAMap(t *testing.T) {
 				}
 				seen[tx] = true
 			}
-			if got, want := firstRepeat(raw, nil), firstRepeatOracle(texts); got != want {
-				t.Fatalf("firstRepeat = %d, want %d", got, want)
+			if got, want := slices.Index(rep, true), firstRepeatOracle(texts); got != want {
+				t.Fatalf("first repeat at %d, want %d", got, want)
 			}
 		}
 	}
@@ -102,51 +103,49 @@ func TestDuplicateChecksGrowLinearly(t *testing.T) {
 		}
 		return work + 1
 	})
-	growth(t, "AppendCanonicalRawUnique", n, func(n int) int {
-		work := 0
-		_, dup, found := appendCanonicalRawUnique(nil, manyKeys("k", n, `"k0":[]`), &work)
+	canonicalWork := func(body []byte) (dup string, found bool, work int) {
+		ix := indexed(t, body, 8)
+		ix.Work = &work
+		_, dup, found = ix.AppendCanonical(nil, ix.Root())
+		return dup, found, work
+	}
+	growth(t, "Index.AppendCanonical", n, func(n int) int {
+		dup, found, work := canonicalWork(manyKeys("k", n, `"k0":[]`))
 		if !found || dup != "k0" {
-			t.Fatalf("AppendCanonicalRawUnique: %q %v, want k0", dup, found)
+			t.Fatalf("AppendCanonical: %q %v, want k0", dup, found)
 		}
 		return work
 	})
-	growth(t, "AppendCanonicalRawUnique, nested", n, func(n int) int {
-		work := 0
-		body := []byte(`{"a":[` + string(manyKeys("k", n, "")) + `,` + string(manyKeys("j", n, `"j1":1`)) + `]}`)
-		_, dup, found := appendCanonicalRawUnique(nil, body, &work)
+	growth(t, "Index.AppendCanonical, nested", n, func(n int) int {
+		dup, found, work := canonicalWork([]byte(`{"a":[` + string(manyKeys("k", n, "")) + `,` + string(manyKeys("j", n, `"j1":1`)) + `]}`))
 		if !found || dup != "j1" {
 			t.Fatalf("nested: %q %v, want j1", dup, found)
+		}
+		return work
+	})
+	// Within the tape kept in the Index: 16 keys compared, the rest in
+	// the hash set.
+	growth(t, "Index.AppendCanonical, 60 keys", 60, func(n int) int {
+		dup, found, work := canonicalWork(manyKeys("k", n, `"k3":3`))
+		if !found || dup != "k3" {
+			t.Fatalf("tape: %q %v, want k3", dup, found)
 		}
 		return work
 	})
 	growth(t, "Keys.Add", n, func(n int) int {
 		work := 0
 		obj := manyKeys("k", n, `"@odata.x":1,"k5":5`)
-		keys := NewKeys(obj, true, &work)
+		ix := indexed(t, obj, 8)
+		ix.Work = &work
+		keys := ix.Keys(ix.Root(), true)
 		var last bool
-		for k, _, i := NextMember(obj, 0); i >= 0; k, _, i = NextMember(obj, i) {
-			if text := Unquote(k); !IsAnnotation(text) {
-				last = keys.Add(text)
+		for it := ix.Members(ix.Root()); it.Next(ix); {
+			if !IsAnnotation(it.Text) {
+				last = keys.Add(ix, it.Text)
 			}
 		}
 		if !last {
 			t.Fatal("Keys: the repeated k5 was not found")
-		}
-		return work
-	})
-	// The tape holds 512 tokens: an object of 100 members is written by
-	// it, 16 keys compared, the rest sorted.
-	growth(t, "Index.AppendCanonicalUnique (tape)", 60, func(n int) int {
-		work := 0
-		body := manyKeys("k", n, `"k3":3`)
-		var ix Index
-		if p, _ := CheckIndexed(body, 8, &ix); p != OK {
-			t.Fatal(p)
-		}
-		ix.Work = &work
-		_, dup, found := ix.AppendCanonicalUnique(nil, body)
-		if !found || dup != "k3" {
-			t.Fatalf("tape: %q %v, want k3", dup, found)
 		}
 		return work
 	})
@@ -161,17 +160,8 @@ func TestRepeatPastSmallKeysIsTheFirstInDocumentOrder(t *testing.T) {
 	}
 	members = append(members, `"a25":[]`, `"a3":{}`)
 	body := []byte("{" + strings.Join(members, ",") + "}")
-	if _, dup, found := AppendCanonicalRawUnique(nil, body); !found || dup != "a25" {
-		t.Errorf("AppendCanonicalRawUnique: %q %v, want a25", dup, found)
-	}
-	var ix Index
-	CheckIndexed(body, 8, &ix)
-	if _, dup, found := ix.AppendCanonicalUnique(nil, body); !found || dup != "a25" {
-		t.Errorf("Index.AppendCanonicalUnique: %q %v, want a25", dup, found)
-	}
-	var k []string
-	if _, dup, found := AppendCanonicalUnique(nil, Parse(body), &k); !found || dup != "a25" {
-		t.Errorf("AppendCanonicalUnique: %q %v, want a25", dup, found)
+	if _, dup, found := canonical(t, "", body); !found || dup != "a25" {
+		t.Errorf("Index.AppendCanonical: %q %v, want a25", dup, found)
 	}
 	// Members counts annotations: "@odata.n" repeats first.
 	if key, stop := (Walk{}).Members(Parse(body), func(string, gjson.Result) bool { return true }); stop != Repeated || key != "@odata.n" {
@@ -179,7 +169,7 @@ func TestRepeatPastSmallKeysIsTheFirstInDocumentOrder(t *testing.T) {
 	}
 	// Keys spelled differently but equal once decoded are one key.
 	esc := []byte(strings.Replace(string(manyKeys("k", 20, `"\u006b7":1`)), `"k19"`, `"k\u0031\u0039x"`, 1))
-	if _, dup, found := AppendCanonicalRawUnique(nil, esc); !found || dup != "k7" {
+	if _, dup, found := canonical(t, "", esc); !found || dup != "k7" {
 		t.Errorf("escaped repeat: %q %v, want k7", dup, found)
 	}
 }
@@ -251,7 +241,7 @@ func FuzzLoneSurrogate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if p, _ := CheckValue([]byte(s), 4); p != OK || s[skipSpace([]byte(s), 0)] != '"' {
+		if p, _ := checkValue([]byte(s), 4); p != OK || s[skipSpace([]byte(s), 0)] != '"' {
 			return
 		}
 		if strings.Contains(strings.ToLower(s), "ufffd") || strings.Contains(s, "\ufffd") {

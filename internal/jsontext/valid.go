@@ -9,7 +9,7 @@ import (
 // valid reports whether b is one JSON value (RFC 8259, strictly: no
 // trailing commas, comments, NaN or leading zeros), UTF-8, nested at most
 // maxDepth levels, with only white space around it. It accepts exactly
-// what scanDepth, utf8.Valid and gjson.ValidBytes accept together (the
+// what a depth scan, utf8.Valid and gjson.ValidBytes accept together (the
 // differential fuzz test holds it to that), in one pass and without
 // recursion: the open containers are a bit stack, one bit a level. With
 // ix, it also records each token on the tape (see Index).
@@ -19,186 +19,148 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 	if maxDepth > len(small)*64 {
 		stack = make([]uint64, (maxDepth+63)/64)
 	}
+	// With ix (record), each token is recorded at tape[tn]; lim is
+	// len(tape). A full tape grows on the heap.
+	record := ix != nil
+	var tape []token
+	var open []int32 // the tape entry of the container open at each depth
+	tn, lim := 0, 0
+	if record {
+		tape, open = ix.tape[:], ix.open[:]
+		lim = len(tape)
+		if maxDepth > len(open) {
+			open = make([]int32, maxDepth)
+		}
+	}
 	n := len(b)
 	depth := 0
 	inObject := false // the innermost open container is an object
-	i := 0
-	var c byte
-	// Tokens are recorded while tn < lim. lim drops to 0 for good when
-	// recording stops (no Index, a full tape, a container deeper than
-	// Index.open): the tape is then a complete prefix.
-	var tape *[tapeLen]token
-	tn, lim := 0, 0
-	if ix != nil && len(b) <= 1<<31-1 {
-		tape, lim = &ix.tape, tapeLen
-	}
-	var s int      // where the current token starts
-	var esc bool   // the current string holds an escape
-	var isKey bool // the current string is a key
-	var j int
-value:
-	for i < n && isSpace(b[i]) {
-		i++
-	}
-	if i >= n {
-		return false
-	}
-	switch c = b[i]; c {
-	case '{', '[':
-		if depth >= maxDepth {
-			return false
-		}
-		w, bit := depth>>6, uint64(1)<<(depth&63)
-		if tn < lim && depth < len(ix.open) {
-			tape[tn] = token{start: int32(i)}
-			ix.open[depth] = int32(tn)
-			tn++
-		} else {
-			lim = 0
-		}
-		depth++
-		i++
-		for i < n && isSpace(b[i]) {
-			i++
-		}
+	wantKey := false  // the next token is a key
+	i := skipSpace(b, 0)
+	for {
+		// i is at a token, past white space.
 		if i >= n {
 			return false
 		}
-		inObject = c == '{'
-		if inObject {
-			stack[w] |= bit
-			if b[i] == '}' {
-				i++
-				goto pop
+		s, esc, scalar := i, false, true
+		switch c := b[i]; {
+		case c == '"':
+			// Most strings are plain ASCII up to their closing quote:
+			// found eight bytes at a time, without a call (plainWords
+			// is inlined); any other byte sends the string to
+			// scanString from its start.
+			if j := plainWords(b, i+1); j < n && b[j] == '"' {
+				i = j + 1
+			} else if i, esc = scanString(b, i+1); i < 0 {
+				return false
 			}
-			goto key
+		case wantKey:
+			return false
+		case c == '{' || c == '[':
+			if depth >= maxDepth {
+				return false
+			}
+			if record {
+				if tn == lim {
+					tape, lim = ix.grow(tape, i)
+				}
+				tape[tn] = token{start: int32(i)}
+				open[depth] = int32(tn)
+				tn++
+			}
+			w, bit := depth>>6, uint64(1)<<(depth&63)
+			if inObject = c == '{'; inObject {
+				stack[w] |= bit
+			} else {
+				stack[w] &^= bit
+			}
+			depth++
+			// '{'+2 is '}', '['+2 is ']': an empty container is closed
+			// below, as after its last value.
+			if i = skipSpace(b, i+1); i >= n || b[i] != c+2 {
+				wantKey = inObject
+				continue
+			}
+			scalar = false
+		default:
+			if i = scanScalar(b, i); i < 0 {
+				return false
+			}
 		}
-		stack[w] &^= bit
-		if b[i] == ']' {
+		if scalar { // b[s:i] is a string, number or literal
+			if record {
+				if tn == lim {
+					tape, lim = ix.grow(tape, i)
+				}
+				e := int32(i)
+				if esc {
+					e = ^e
+				}
+				tape[tn] = token{start: int32(s), end: e}
+				tn++
+			}
+			if wantKey {
+				wantKey = false
+				if i = skipSpace(b, i); i >= n || b[i] != ':' {
+					return false
+				}
+				i = skipSpace(b, i+1)
+				continue
+			}
+		}
+		// After a value: commas and the ends of containers, up to the
+		// next token or the end.
+		for {
+			i = skipSpace(b, i)
+			if depth == 0 {
+				if record {
+					ix.n = tn
+				}
+				return i == n
+			}
+			if i >= n {
+				return false
+			}
+			c := b[i]
 			i++
-			goto pop
-		}
-		goto value
-	case '"':
-		s = i
-		goto str
-	case 't':
-		if n-i < 4 || b[i+1] != 'r' || b[i+2] != 'u' || b[i+3] != 'e' {
-			return false
-		}
-		s, i = i, i+4
-	case 'f':
-		if n-i < 5 || b[i+1] != 'a' || b[i+2] != 'l' || b[i+3] != 's' || b[i+4] != 'e' {
-			return false
-		}
-		s, i = i, i+5
-	case 'n':
-		if n-i < 4 || b[i+1] != 'u' || b[i+2] != 'l' || b[i+3] != 'l' {
-			return false
-		}
-		s, i = i, i+4
-	default:
-		s = i
-		if i = scanNumber(b, i); i < 0 {
-			return false
-		}
-	}
-	esc = false
-token: // b[s:i] is a string, number or literal
-	if tn < lim {
-		e := int32(i)
-		if esc {
-			e = ^e
-		}
-		tape[tn] = token{start: int32(s), end: e}
-		tn++
-	} else {
-		lim = 0
-	}
-	if isKey {
-		isKey = false
-		goto colon
-	}
-next: // after a value: a comma, the end of its container, or the end
-	for i < n && isSpace(b[i]) {
-		i++
-	}
-	if depth == 0 {
-		if ix != nil {
-			ix.n = tn
-		}
-		return i == n
-	}
-	if i >= n {
-		return false
-	}
-	c = b[i]
-	i++
-	if inObject {
-		switch c {
-		case ',':
-			for i < n && isSpace(b[i]) {
-				i++
+			if c == ',' {
+				i = skipSpace(b, i)
+				wantKey = inObject
+				break
 			}
-			goto key
-		case '}':
-			goto pop
-		}
-		return false
-	}
-	switch c {
-	case ',':
-		goto value
-	case ']':
-		goto pop
-	}
-	return false
-pop: // i is past the end of the innermost container
-	depth--
-	if lim != 0 { // then depth < len(ix.open): deeper, recording stopped
-		t := &tape[ix.open[depth]]
-		t.end, t.next = int32(i), int32(tn)
-	}
-	if depth > 0 {
-		inObject = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
-	}
-	goto next
-key: // i is past white space, at the key's opening quote
-	if i >= n || b[i] != '"' {
-		return false
-	}
-	s, isKey = i, true
-	goto str
-colon: // i is past a key
-	for i < n && isSpace(b[i]) {
-		i++
-	}
-	if i >= n || b[i] != ':' {
-		return false
-	}
-	i++
-	goto value
-str: // b[s] is a string's opening quote
-	// Most strings are plain ASCII up to their closing quote: found here
-	// eight bytes at a time (see plainRun), without a call; any other
-	// byte sends the string to scanString from its start.
-	for j = s + 1; j+8 <= n; j += 8 {
-		x := binary.LittleEndian.Uint64(b[j : j+8])
-		q := x ^ (lsb * '"')
-		bs := x ^ (lsb * '\\')
-		if m := ((x - lsb*0x20) | (q - lsb) | (bs - lsb) | x) & msb; m != 0 {
-			j += bits.TrailingZeros64(m) >> 3
-			break
+			if inObject && c != '}' || !inObject && c != ']' {
+				return false
+			}
+			depth--
+			if record {
+				t := &tape[open[depth]]
+				t.end, t.next = int32(i), int32(tn)
+			}
+			if depth > 0 {
+				inObject = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+			}
 		}
 	}
-	if j < n && b[j] == '"' {
-		i, esc = j+1, false
-		goto token
+}
+
+// scanScalar checks the number or literal at i and returns the index
+// past it, or -1.
+func scanScalar(b []byte, i int) int {
+	var lit string
+	switch b[i] {
+	case 't':
+		lit = "true"
+	case 'f':
+		lit = "false"
+	case 'n':
+		lit = "null"
+	default:
+		return scanNumber(b, i)
 	}
-	if i, esc = scanString(b, s+1); i < 0 {
-		return false
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return -1
 	}
-	goto token
+	return i + len(lit)
 }
 
 // spaceMask has bit c set for each JSON white space byte c.
@@ -218,20 +180,9 @@ func scanString(b []byte, i int) (int, bool) {
 	n := len(b)
 	esc := false
 	for {
-		// plainRun, inlined by hand: most strings end in the first word.
-		for ; i+8 <= n; i += 8 {
-			x := binary.LittleEndian.Uint64(b[i : i+8])
-			q := x ^ (lsb * '"')
-			s := x ^ (lsb * '\\')
-			if m := ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb; m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto special
-			}
-		}
 		if i = plainRun(b, i); i >= n {
 			return -1, false
 		}
-	special:
 		switch c := b[i]; {
 		case c == '"':
 			return i + 1, esc
@@ -272,25 +223,36 @@ const (
 	msb = 0x8080808080808080
 )
 
-// plainRun returns the index of the first byte from i on that a string
-// cannot hold as is ('"', '\\', a control character) or that starts a
-// multi-byte sequence, or len(b). It tests eight bytes at a time with
-// the has-less-than trick: (v - lsb*k) &^ v & msb flags bytes of v below
-// k (k <= 0x80), here x below 0x20 and x^'"', x^'\\' below 1, and x&msb
-// flags bytes from 0x80 on. A borrow can flag a byte wrongly only above a
-// byte rightly flagged, so the lowest flag is exact. One &^ x serves the
-// three tests (it differs from &^ (x^'"') only on bytes x&msb flags), and
+// stringStop flags the bytes of x, eight bytes of a string, that it
+// cannot hold as they are ('"', '\\', a control character) or that start
+// a multi-byte sequence, each by its top bit. It uses the has-less-than
+// trick: (v - lsb*k) &^ v & msb flags bytes of v below k (k <= 0x80),
+// here x below 0x20 and x^'"', x^'\\' below 1, and x&msb flags bytes from
+// 0x80 on. A borrow can flag a byte wrongly only above a byte rightly
+// flagged, so the lowest flag is exact. One &^ x serves the three tests
+// (it differs from &^ (x^'"') only on bytes x&msb flags), and
 // (t &^ x | x) & msb is (t | x) & msb: one | x does both.
-func plainRun(b []byte, i int) int {
+func stringStop(x uint64) uint64 {
+	q := x ^ (lsb * '"')
+	s := x ^ (lsb * '\\')
+	return ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb
+}
+
+// plainWords returns the index of the first byte from i on that
+// stringStop flags, or the index where fewer than eight bytes are left.
+func plainWords(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (lsb * '"')
-		s := x ^ (lsb * '\\')
-		if m := ((x - lsb*0x20) | (q - lsb) | (s - lsb) | x) & msb; m != 0 {
+		if m := stringStop(binary.LittleEndian.Uint64(b[i : i+8])); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
-	for ; i < len(b); i++ {
+	return i
+}
+
+// plainRun is plainWords that reads the last bytes too: the index of
+// the first byte from i on that stringStop would flag, or len(b).
+func plainRun(b []byte, i int) int {
+	for i = plainWords(b, i); i < len(b); i++ {
 		if c := b[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
 			return i
 		}

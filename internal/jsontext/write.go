@@ -1,9 +1,9 @@
 package jsontext
 
 import (
+	"bytes"
+	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/tidwall/gjson"
 )
 
 const hex = "0123456789abcdef"
@@ -33,22 +33,7 @@ func AppendString(dst []byte, s string) []byte {
 			continue
 		}
 		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
+		dst = appendEscaped(dst, c)
 		i++
 		start = i
 	}
@@ -58,11 +43,18 @@ func AppendString(dst []byte, s string) []byte {
 
 // AppendKey appends "key": after a comma when the object already has members.
 func AppendKey(dst []byte, key string) []byte {
+	dst = comma(dst)
+	dst = AppendString(dst, key)
+	return append(dst, ':')
+}
+
+// comma appends the ',' that goes before a member or element, unless
+// dst ends where its container opens.
+func comma(dst []byte) []byte {
 	if n := len(dst); n > 0 && dst[n-1] != '{' && dst[n-1] != '[' {
 		dst = append(dst, ',')
 	}
-	dst = AppendString(dst, key)
-	return append(dst, ':')
+	return dst
 }
 
 // AppendBool appends true or false.
@@ -73,93 +65,135 @@ func AppendBool(dst []byte, b bool) []byte {
 	return append(dst, "false"...)
 }
 
-// AppendCanonical appends v re-encoded: strings re-escaped, numbers as
-// written, members in document order, OData annotations dropped at every
-// level. Running it on its own output gives the same bytes.
-func AppendCanonical(dst []byte, v gjson.Result) []byte {
-	dst, _, _ = appendCanonical(dst, v, nil)
+// Unquote returns the text of the raw string q (quotes included): q's
+// own bytes when it has no escape, else a new slice decoded as gjson
+// decodes (a lone surrogate becomes U+FFFD).
+func Unquote(q []byte) []byte {
+	if len(q) < 2 {
+		return nil
+	}
+	s := q[1 : len(q)-1]
+	if bytes.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	return appendUnescaped(make([]byte, 0, len(s)), s, false)
+}
+
+// AppendRawString appends the raw string q (quotes included) as
+// AppendString appends its text. A string without escapes is copied as
+// is: Check refused control characters and invalid UTF-8 in it, and '"'
+// or '\\' cannot occur unescaped, so AppendString would change nothing
+// (it leaves DEL, U+2028 and U+2029 alone).
+func AppendRawString(dst, q []byte) []byte {
+	if len(q) < 2 {
+		return append(dst, `""`...)
+	}
+	s := q[1 : len(q)-1]
+	if bytes.IndexByte(s, '\\') < 0 {
+		return append(dst, q...)
+	}
+	dst = append(dst, '"')
+	dst = appendUnescaped(dst, s, true)
+	return append(dst, '"')
+}
+
+// AppendRawKey is AppendKey for the raw string q.
+func AppendRawKey(dst, q []byte) []byte {
+	dst = comma(dst)
+	dst = AppendRawString(dst, q)
+	return append(dst, ':')
+}
+
+// appendUnescaped appends the content s of a valid string decoded the way
+// gjson decodes it; when escape is true, re-encoded as AppendString would
+// encode the decoded text. Both are done rune by rune: decoded text is
+// valid UTF-8 (escapes give whole runes, and the bytes between them were
+// checked), and AppendString escapes only '"', '\\' and controls.
+func appendUnescaped(dst, s []byte, escape bool) []byte {
+	for i := 0; i < len(s); {
+		j := bytes.IndexByte(s[i:], '\\')
+		if j < 0 {
+			return append(dst, s[i:]...)
+		}
+		dst = append(dst, s[i:i+j]...)
+		i += j
+		if i+1 >= len(s) {
+			return dst
+		}
+		var r rune
+		switch c := s[i+1]; c {
+		case 'b':
+			r = '\b'
+		case 'f':
+			r = '\f'
+		case 'n':
+			r = '\n'
+		case 'r':
+			r = '\r'
+		case 't':
+			r = '\t'
+		case 'u':
+			if i+6 > len(s) {
+				return dst
+			}
+			r = hex4(s[i+2:])
+			i += 4
+			if utf16.IsSurrogate(r) && r < 0xDC00 && i+8 <= len(s) && s[i+2] == '\\' && s[i+3] == 'u' {
+				if r2 := hex4(s[i+4:]); 0xDC00 <= r2 && r2 < 0xE000 {
+					r = utf16.DecodeRune(r, r2)
+					i += 6
+				}
+			}
+		default: // '"', '\\', '/'
+			r = rune(c)
+		}
+		i += 2
+		if !escape || r >= 0x20 && r != '"' && r != '\\' {
+			dst = utf8.AppendRune(dst, r) // a lone surrogate gives U+FFFD
+			continue
+		}
+		dst = appendEscaped(dst, byte(r))
+	}
 	return dst
 }
 
-// AppendCanonicalUnique is AppendCanonical that also finds the first key
-// repeated within one object, at any level (annotations aside): the
-// caller refuses such a value as ambiguous and drops dst. found tells a
-// repeated "" from none. keys is scratch space the caller may reuse;
-// checking while writing spares a second walk.
-func AppendCanonicalUnique(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string, found bool) {
-	return appendCanonical(dst, v, keys)
+// appendEscaped appends c, '"', '\\' or a control character, escaped as
+// AppendString escapes it.
+func appendEscaped(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\f':
+		return append(dst, '\\', 'f')
+	}
+	return append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 }
 
-// appendCanonical checks keys for repeats when keys is not nil: the keys
-// of the objects being written, innermost last, share one buffer.
-func appendCanonical(dst []byte, v gjson.Result, keys *[]string) (_ []byte, dup string, found bool) {
-	switch v.Type {
-	case gjson.String:
-		return AppendString(dst, v.Str), "", false
-	case gjson.Number:
-		return append(dst, v.Raw...), "", false
-	case gjson.True:
-		return append(dst, "true"...), "", false
-	case gjson.False:
-		return append(dst, "false"...), "", false
-	case gjson.Null:
-		return append(dst, "null"...), "", false
-	}
-	if v.IsArray() {
-		dst = append(dst, '[')
-		first := true
-		v.ForEach(func(_, e gjson.Result) bool {
-			if !first {
-				dst = append(dst, ',')
-			}
-			first = false
-			dst, dup, found = appendCanonical(dst, e, keys)
-			return !found
-		})
-		return append(dst, ']'), dup, found
-	}
-	if v.IsObject() {
-		dst = append(dst, '{')
-		mark := 0
-		if keys != nil {
-			mark = len(*keys)
+// hex4 reads the four hex digits at the start of s (Check vouched for
+// them); anything else reads as -1, a value no surrogate test matches.
+func hex4[T ~string | ~[]byte](s T) rune {
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
 		}
-		nk := 0 // keys met, annotations aside
-		var rep []bool
-		v.ForEach(func(k, e gjson.Result) bool {
-			if IsAnnotation(k.Str) {
-				return true
-			}
-			if keys != nil {
-				// As in canonWriter.object: past smallKeys keys, the
-				// object's keys go once into a hash set.
-				if nk < smallKeys {
-					for _, s := range (*keys)[mark:] {
-						if s == k.Str {
-							dup, found = k.Str, true
-							return false
-						}
-					}
-					*keys = append(*keys, k.Str)
-				} else {
-					if rep == nil {
-						rep = gjsonRepeats(v, true, 0, nil)
-					}
-					if nk < len(rep) && rep[nk] {
-						dup, found = k.Str, true
-						return false
-					}
-				}
-				nk++
-			}
-			dst = AppendKey(dst, k.Str)
-			dst, dup, found = appendCanonical(dst, e, keys)
-			return !found
-		})
-		if keys != nil {
-			*keys = (*keys)[:mark]
-		}
-		return append(dst, '}'), dup, found
+		r = r<<4 | rune(c)
 	}
-	return append(dst, "null"...), "", false
+	return r
 }
