@@ -1,7 +1,6 @@
 package core
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -40,73 +39,6 @@ var linkScopeNames = [...]string{"", "anonymous", "organization", "users"}
 
 func (s LinkScope) String() string { return enumName(linkScopeNames[:], int(s)) }
 
-// DriveType is what kind of drive holds the item, when the caller knows.
-type DriveType uint8
-
-const (
-	DriveUnknown DriveType = iota
-	DrivePersonal
-	DriveBusiness
-	DriveDocumentLibrary
-)
-
-var driveTypeNames = [...]string{"", "personal", "business", "documentLibrary"}
-
-func (d DriveType) String() string { return enumName(driveTypeNames[:], int(d)) }
-
-// ItemKind is whether the item is a file or a folder, when the caller knows.
-type ItemKind uint8
-
-const (
-	ItemUnknown ItemKind = iota
-	ItemFile
-	ItemFolder
-)
-
-var itemKindNames = [...]string{"", "file", "folder"}
-
-func (k ItemKind) String() string { return enumName(itemKindNames[:], int(k)) }
-
-// ParseDriveType and ParseItemKind read the optional platform hints.
-func ParseDriveType(s string) (DriveType, error) {
-	if i := enumIndex(driveTypeNames[:], s); i > 0 {
-		return DriveType(i), nil
-	}
-	return 0, invalid("driveType", "'driveType' must be personal, business or documentLibrary")
-}
-
-func ParseItemKind(s string) (ItemKind, error) {
-	if i := enumIndex(itemKindNames[:], s); i > 0 {
-		return ItemKind(i), nil
-	}
-	return 0, invalid("itemKind", "'itemKind' must be file or folder")
-}
-
-func enumName(names []string, i int) string {
-	if i >= 0 && i < len(names) {
-		return names[i]
-	}
-	return "unknown"
-}
-
-func enumIndex(names []string, s string) int {
-	for i := 1; i < len(names); i++ {
-		if names[i] == s {
-			return i
-		}
-	}
-	return 0
-}
-
-// Tri is an optional boolean: a property absent is not a property false.
-type Tri uint8
-
-const (
-	Unset Tri = iota
-	False
-	True
-)
-
 // CreateLink is a validated createLink request body.
 type CreateLink struct {
 	Type       LinkType
@@ -129,18 +61,6 @@ const (
 	// objects: three levels.
 	createLinkDepth = 3
 )
-
-// Context is what core needs from its caller besides the request: the
-// clock, the policy and, when known, what the item is.
-type Context struct {
-	Now       time.Time
-	Policy    *Policy
-	DriveType DriveType
-	ItemKind  ItemKind
-	// Header gives the request's header of a name ("" when absent), for
-	// the headers an action forwards (If-Match, If-None-Match); nil: none.
-	Header func(name string) string
-}
 
 // ParseCreateLink reads and validates a createLink body under the rules of
 // version v and the clock in ctx. Platform rules apply when ctx names the
@@ -240,56 +160,6 @@ func isCreateLinkProperty(k string) bool {
 	return false
 }
 
-func unknownProperty(k string) *Error {
-	if k == "" {
-		return invalid("body", "the body has a property with an empty name")
-	}
-	return invalid(segmentForMessage(k), "'"+segmentForMessage(k)+"' is not a property of this request")
-}
-
-// duplicateProperty names a key that appears twice.
-func duplicateProperty(k string) *Error {
-	if k == "" {
-		return invalid("body", "the body has two properties with an empty name")
-	}
-	return invalid(segmentForMessage(k), "'"+segmentForMessage(k)+"' appears more than once in the body")
-}
-
-func stringValue(v gjson.Result, k string) (string, *Error) {
-	if v.Type != gjson.String {
-		return "", invalid(k, "'"+k+"' must be a string, not "+jsontext.TypeName(v))
-	}
-	return v.Str, nil
-}
-
-func triValue(v gjson.Result, k string) (Tri, *Error) {
-	switch v.Type {
-	case gjson.True:
-		return True, nil
-	case gjson.False:
-		return False, nil
-	}
-	return Unset, invalid(k, "'"+k+"' must be a boolean, not "+jsontext.TypeName(v))
-}
-
-// enumValue reads a string enum exactly as Graph spells it, and says what
-// was meant when only the letter case is off.
-func enumValue[T ~uint8](v gjson.Result, k string, names []string) (T, *Error) {
-	s, err := stringValue(v, k)
-	if err != nil {
-		return 0, err
-	}
-	if i := enumIndex(names, s); i > 0 {
-		return T(i), nil
-	}
-	for i := 1; i < len(names); i++ {
-		if strings.EqualFold(names[i], s) {
-			return 0, invalid(k, "'"+k+"' is case-sensitive: use '"+names[i]+"'")
-		}
-	}
-	return 0, invalid(k, "'"+k+"' must be one of "+strings.Join(names[1:], ", "))
-}
-
 // validate applies the rules between properties, then the platform rules.
 func (c *CreateLink) validate(v Version, ctx *Context) *Error {
 	if v == V1 && c.Type == 0 {
@@ -334,26 +204,6 @@ func (c *CreateLink) platform(d DriveType, k ItemKind) *Error {
 		return invalid("type", "'"+c.Type.String()+"' links exist only for files")
 	}
 	return nil
-}
-
-// Request is an HTTP request to send to Graph: Path is relative to the
-// configured Graph base URL, Body is canonical JSON. The caller adds its
-// Authorization header; core never sees a token.
-type Request struct {
-	Method      string
-	Path        string
-	ContentType string
-	Body        []byte
-	// Adjusted lists what the policy changed (a clamped expiry): reported,
-	// never silent.
-	Adjusted []Adjustment
-	// Requested and Applied are the sharing terms asked for and sent
-	// after the policy; Findings the rules that fired (policycheck.go).
-	Requested, Applied Terms
-	Findings           []Finding
-	// Headers are the caller's headers the action forwards, checked and
-	// written canonically: {name, value}, in a fixed order.
-	Headers [][2]string
 }
 
 // AppendBody writes c as the canonical upstream body: only what the caller
@@ -428,6 +278,3 @@ func buildCreateLink(v Version, body []byte, ctx Context) (Request, *Error) {
 		Requested:   requested, Applied: createLinkTerms(&c), Findings: found,
 	}, nil
 }
-
-// jsonMediaType is the content type of every body sharelink sends.
-const jsonMediaType = "application/json"

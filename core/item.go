@@ -15,32 +15,3 @@ func CheckItem(body []byte) error {
 	}
 	return nil
 }
-
-// ShapeCollection is ShapePermission for the answers Graph documents as
-// collections (grant, list permissions): a single permission — beta may
-// answer a grant with one, wrapped — comes back as {"value":[...]} too, so
-// callers meet one shape.
-func ShapeCollection(status int, body []byte) (Shaped, error) {
-	s, err := shapeCollection(status, body)
-	if err != nil {
-		return s, err
-	}
-	return s, nil
-}
-
-func shapeCollection(status int, body []byte) (Shaped, *Error) {
-	s, err := shapePermission(status, body)
-	if err != nil {
-		return Shaped{Link: -1}, err
-	}
-	if s.Collection {
-		return s, nil
-	}
-	b := make([]byte, 0, len(s.Body)+len(`{"value":[]}`))
-	b = append(b, `{"value":[`...)
-	b = append(b, s.Body...)
-	s.ends = []int{len(b)}
-	s.Body = append(b, "]}"...)
-	s.Collection, s.Created = true, false
-	return s, nil
-}
