@@ -2,7 +2,6 @@ package pluginhost_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,44 +12,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharelink/sharelink/core/ops"
 	"github.com/sharelink/sharelink/tests/pluginhost"
 )
-
-// benchInputs are testdata/bench.json: one representative input per
-// export, shared with the JS host's benchmark (tests/jshost/bench.mjs).
-type benchInputs struct {
-	Config map[string]string `json:"config"`
-	Inputs []struct {
-		Export string  `json:"export"`
-		Input  *string `json:"input"`
-	} `json:"inputs"`
-}
-
-func loadBenchInputs(b *testing.B) benchInputs {
-	raw, err := os.ReadFile(filepath.Join("testdata", "bench.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var in benchInputs
-	if err := json.Unmarshal(raw, &in); err != nil {
-		b.Fatal(err)
-	}
-	return in
-}
 
 // BenchmarkCall is each export's warm call on one instance, against noop
 // (the empty export: the floor of a call into this module on this host).
 // x-floor is ns/op over noop's ns/op; x-floor-in over the ns/op of noop
 // given the same input (the host's cost of passing that input in, which
-// any export pays, is then in the floor too).
+// any export pays, is then in the floor too); x-native over native core's
+// ns/op for the same operation and input (ops.Do), timed just before.
 func BenchmarkCall(b *testing.B) {
-	in := loadBenchInputs(b)
+	in, err := pluginhost.LoadBenchInputs()
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	p, err := pluginhost.Instance(ctx, compiled, in.Config)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer p.Close(ctx)
+	cfg, err := ops.ParseConfig(func(k string) (string, bool) { v, ok := in.Config[k]; return v, ok }, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var floor float64
 	for _, c := range in.Inputs {
 		var input []byte
@@ -69,6 +55,10 @@ func BenchmarkCall(b *testing.B) {
 				floorIn = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			})
 		}
+		native, err := pluginhost.TimeNative(c.Export, input, &cfg, 200*time.Millisecond)
+		if err != nil {
+			b.Fatalf("%s natively: %s", c.Export, ops.ErrorText(err))
+		}
 		b.Run(c.Export, func(b *testing.B) {
 			for b.Loop() {
 				p.CallWithContext(ctx, c.Export, input)
@@ -82,6 +72,9 @@ func BenchmarkCall(b *testing.B) {
 			}
 			if floorIn > 0 {
 				b.ReportMetric(ns/floorIn, "x-floor-in")
+			}
+			if c.Export != "noop" {
+				b.ReportMetric(ns/native, "x-native")
 			}
 		})
 	}
