@@ -13,6 +13,6 @@
 // and plugin/schema.yaml describe each export.
 //
 // The package builds for wasip1 only; on any other target main says how to
-// build it. The logic that does not touch the host (call, errorText) has
+// build it. The logic that does not touch the host (call, sendBuilt) has
 // no build constraint and is tested natively.
 package main

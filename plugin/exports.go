@@ -6,6 +6,7 @@ import (
 	"time"
 
 	pdk "github.com/extism/go-pdk"
+	"github.com/sharelink/sharelink/core/ops"
 )
 
 // main is empty: built with -buildmode=c-shared the module is a WASI
@@ -46,7 +47,7 @@ var the instance
 func run(name string) int32 {
 	out, err := the.call(name, input(), pdkHost{})
 	if err != nil {
-		setError(errorText(err))
+		setError(ops.ErrorText(err))
 		return 1
 	}
 	output(out)

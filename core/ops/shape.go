@@ -28,7 +28,7 @@ func ShapePermission(input []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := core.ShapePermission(status, bodyBytes(in[1]))
+	s, err := core.ShapePermission(status, bodyBytes(input, in[1]))
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func ShapeError(input []byte, now time.Time) ([]byte, error) {
 	}
 	var body []byte
 	if in[2].Exists() && in[2].Type != gjson.Null {
-		body = bodyBytes(in[2])
+		body = bodyBytes(input, in[2])
 	}
 	u := core.ParseUpstreamError(status, retryAfter, body, now)
 	b := make([]byte, 0, 160+len(u.Message))
