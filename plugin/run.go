@@ -5,6 +5,8 @@ import (
 
 	"github.com/sharelink/sharelink/core"
 	"github.com/sharelink/sharelink/core/ops"
+	"github.com/sharelink/sharelink/internal/jsontext"
+	"github.com/tidwall/gjson"
 )
 
 // host is what an export needs from the Extism host: its config, a clock
@@ -124,4 +126,36 @@ func sendBuilt(op *ops.Operation, input []byte, cfg *ops.Config, h host) ([]byte
 		}
 	}
 	return ops.Answer(&s, resp.Status, retryAfter, resp.Body, cfg.Now)
+}
+
+// appendHTTPMeta writes the metadata of an Extism HTTP request,
+// {"method","url","headers":{name:value}}, as go-pdk's HTTPRequestMeta.
+func appendHTTPMeta(b []byte, r *httpRequest) []byte {
+	b = append(b, `{"method":`...)
+	b = jsontext.AppendString(b, r.Method)
+	b = jsontext.AppendKey(b, "url")
+	b = jsontext.AppendString(b, r.URL)
+	b = append(b, `,"headers":{`...)
+	for i, h := range r.Headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, h[0])
+		b = append(b, ':')
+		b = jsontext.AppendString(b, h[1])
+	}
+	return append(b, "}}"...)
+}
+
+// readHeaders reads the host's response headers, a JSON object of
+// strings; anything else in it is skipped.
+func readHeaders(b []byte) map[string]string {
+	h := map[string]string{}
+	jsontext.Parse(b).ForEach(func(k, v gjson.Result) bool {
+		if v.Type == gjson.String {
+			h[k.Str] = v.Str
+		}
+		return true
+	})
+	return h
 }

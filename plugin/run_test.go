@@ -239,3 +239,26 @@ func TestFakeClockRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestHTTPMetaAndHeaders(t *testing.T) {
+	r := &httpRequest{Method: "POST", URL: "https://graph.example/v1.0/x?a=\"b\"", Headers: [][2]string{{"Authorization", "Bearer t"}, {"Accept", "application/json"}}}
+	got := string(appendHTTPMeta(nil, r))
+	want := `{"method":"POST","url":"https://graph.example/v1.0/x?a=\"b\"","headers":{"Authorization":"Bearer t","Accept":"application/json"}}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	var meta struct {
+		Method, URL string
+		Headers     map[string]string
+	}
+	if err := json.Unmarshal([]byte(got), &meta); err != nil || meta.URL != r.URL || meta.Headers["Authorization"] != "Bearer t" {
+		t.Fatalf("%v %+v", err, meta)
+	}
+	h := readHeaders([]byte(`{"Retry-After":"7","content-type":"application/json","x":1}`))
+	if len(h) != 2 || h["Retry-After"] != "7" || h["content-type"] != "application/json" {
+		t.Fatalf("headers %v", h)
+	}
+	if len(readHeaders([]byte(`not json`))) != 0 {
+		t.Fatal("headers from text that is not JSON")
+	}
+}

@@ -166,7 +166,7 @@ func (o *Operation) Do(input []byte, cfg *Config) ([]byte, error) {
 // reads: {"error":{...},"status","throttled","retryable","retryAfterSeconds"?}.
 func ErrorText(err error) []byte {
 	if u, ok := err.(*UpstreamError); ok {
-		return u.text()
+		return u.text
 	}
 	e := core.AsError(err)
 	b := append(make([]byte, 0, 112+len(e.Message)), `{"error":`...)

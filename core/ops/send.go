@@ -72,7 +72,8 @@ func grantSending(input []byte, cfg *Config) (Sending, error) {
 // *UpstreamError. retryAfter is the answer's Retry-After header.
 func Answer(s *Sending, status int, retryAfter string, body []byte, now time.Time) ([]byte, error) {
 	if status < 200 || status > 299 {
-		return nil, &UpstreamError{core.ParseUpstreamError(status, retryAfter, body, now)}
+		u := core.ParseUpstreamError(status, retryAfter, body, now)
+		return nil, newUpstreamError(&u)
 	}
 	res, err := core.Shape(&s.Route, status, body)
 	if err != nil {
@@ -82,18 +83,21 @@ func Answer(s *Sending, status int, retryAfter string, body []byte, now time.Tim
 }
 
 // UpstreamError is Graph's error answer to a send operation's request,
-// shaped: ErrorText writes it as the Graph error body with the status and
-// what shape_error reads beside it.
-type UpstreamError struct{ core.UpstreamError }
-
-func (e *UpstreamError) Error() string { return string(e.text()) }
-
-// text is {"error":{...},"status","throttled","retryable","retryAfterSeconds"?}.
-func (e *UpstreamError) text() []byte {
-	b := append(make([]byte, 0, 256+len(e.Message)), `{"error":`...)
-	b = e.AppendObject(b)
-	b = append(b, `,"status":`...)
-	b = strconv.AppendInt(b, int64(e.Status), 10)
-	b = e.AppendRetryFacts(b)
-	return append(b, '}')
+// shaped: its text, which ErrorText gives, is the Graph error body with
+// the status and what shape_error reads beside it,
+// {"error":{...},"status","throttled","retryable","retryAfterSeconds"?}.
+type UpstreamError struct {
+	Status int
+	text   []byte
 }
+
+func newUpstreamError(u *core.UpstreamError) *UpstreamError {
+	b := append(make([]byte, 0, 256+len(u.Message)), `{"error":`...)
+	b = u.AppendObject(b)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(u.Status), 10)
+	b = u.AppendRetryFacts(b)
+	return &UpstreamError{Status: u.Status, text: append(b, '}')}
+}
+
+func (e *UpstreamError) Error() string { return string(e.text) }
