@@ -44,16 +44,22 @@ const module = await WebAssembly.compile(bytes);
   const N = 30;
   let tNew = 0;
   let tInit = 0;
+  const ready = [];
   for (let i = 0; i < N; i++) {
     let t = performance.now();
     const p = await createPlugin({ wasm: [{ module }], config: bench.config }, { useWasi: true });
-    tNew += performance.now() - t;
+    const tn = performance.now() - t;
     t = performance.now();
     await p.call('noop');
-    tInit += performance.now() - t;
+    const ti = performance.now() - t;
+    tNew += tn;
+    tInit += ti;
+    ready.push(tn + ti);
     await p.close();
   }
-  console.log(`instance      ${ms(tNew / N)} createPlugin; +${ms(tInit / N)} for the first call (_initialize): ${ms((tNew + tInit) / N)} to a ready instance`);
+  ready.sort((a, b) => a - b);
+  console.log(`instance      ${ms(tNew / N)} createPlugin; +${ms(tInit / N)} for the first call: ${ms((tNew + tInit) / N)} to a ready instance ` +
+    `(mean of ${N}; median ${ms(ready[N >> 1])}, fastest ${ms(ready[0])}; target ≤ 8 ms)`);
 }
 
 // native times an operation in native core: one line "export ms" to the
@@ -71,12 +77,14 @@ async function native(name, ms) {
 
 const plugin = await createPlugin({ wasm: [{ module }], config: bench.config }, { useWasi: true });
 const WARM = 5000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const budgetMs = Number(process.env.BENCH_MS || 1000);
 let floor = 0;
 console.log('per call (warm, one instance):');
-async function perCall(name, arg, ms = budgetMs) {
+async function warm(name, arg) {
   for (let i = 0; i < WARM; i++) await plugin.call(name, arg);
+}
+async function perCall(name, arg, ms) {
   let n = 0;
   const t0 = performance.now();
   let t = t0;
@@ -93,19 +101,24 @@ const rows = [];
 for (const { export: name, input } of bench.inputs) {
   const arg = input ?? undefined;
   await plugin.call(name, arg); // throws if the input is wrong
-  // Native and the plugin alternate, ROUNDS slices each; the fastest slice
-  // of each is the figure (the one least disturbed by other work).
+  // Native, the export and noop given the same input alternate, ROUNDS
+  // slices each; the fastest slice of each is its figure (the one least
+  // disturbed by the other work on the machine).
   let nat = Infinity;
   let per = Infinity;
+  let floorIn = Infinity;
   let n = 0;
+  await warm(name, arg);
+  if (arg !== undefined) await warm('noop', arg);
   for (let r = 0; r < ROUNDS; r++) {
     if (name !== 'noop') nat = Math.min(nat, await native(name, budgetMs / ROUNDS));
     const s = await perCall(name, arg, budgetMs / ROUNDS);
     per = Math.min(per, s.per);
     n += s.n;
+    if (arg !== undefined) floorIn = Math.min(floorIn, (await perCall('noop', arg, budgetMs / ROUNDS)).per);
   }
   if (name === 'noop') floor = per;
-  const floorIn = arg === undefined ? floor : (await perCall('noop', arg)).per;
+  if (arg === undefined) floorIn = floor;
   const x = name === 'noop' ? '' : `${(per / nat).toFixed(2).padStart(6)}x native (${us(nat)})`;
   rows.push([name, per / nat]);
   console.log(`  ${name.padEnd(20)} ${us(per).padStart(10)}  ${x.padEnd(28)} ${(per / floor).toFixed(2).padStart(6)}x floor  ` +
