@@ -125,7 +125,7 @@ func EncodeSharingURL(input []byte) ([]byte, error) {
 	if err := core.CheckSharingURL(in[0].Str); err != nil {
 		return nil, err
 	}
-	b := append(make([]byte, 0, 16+len(in[0].Str)*4/3), `{"shareId":"`...)
+	b := append(make([]byte, 0, 24+(len(in[0].Str)*4+2)/3), `{"shareId":"`...)
 	b = core.AppendSharingURL(b, in[0].Str)
 	return append(b, `"}`...), nil
 }

@@ -28,41 +28,47 @@ var (
 
 func withToken(fs []field) []field { return append([]field{tokenField}, fs...) }
 
-// maxFields bounds the fields of a send operation's input, for the array
-// its values are read into.
-const maxFields = 8
-
 // readSending reads a send operation's input in one pass against fields
-// (tokenField, then its build operation's fields) and checks the token;
-// build makes the request of the build operation's values.
-func readSending(input []byte, fields []field, build func([]byte, []gjson.Result, *Config) (core.Route, core.Request, error), cfg *Config) (Sending, error) {
-	var in [maxFields]gjson.Result
-	if err := readMembers(input, fields, in[:len(fields)]); err != nil {
-		return Sending{}, err
+// (tokenField, then its build operation's fields) into out, and checks
+// the token.
+func readSending(input []byte, fields []field, out []gjson.Result) (token string, err error) {
+	if err := readMembers(input, fields, out); err != nil {
+		return "", err
 	}
-	if !in[0].Exists() {
-		return Sending{}, invalidInput("token", "the input needs 'token', the bearer token to send to Graph")
+	if !out[0].Exists() {
+		return "", invalidInput("token", "the input needs 'token', the bearer token to send to Graph")
 	}
-	if err := required(fields, in[:len(fields)]); err != nil {
-		return Sending{}, err
+	if err := required(fields, out); err != nil {
+		return "", err
 	}
-	token := in[0].Str
-	if err := core.CheckBearerToken(token); err != nil {
-		return Sending{}, err
+	if err := core.CheckBearerToken(out[0].Str); err != nil {
+		return "", err
 	}
-	route, req, err := build(input, in[1:len(fields)], cfg)
+	return out[0].Str, nil
+}
+
+// The values are read into an array of the caller's, passed on by direct
+// calls only: the array stays on the stack (each allocation costs more
+// than a microsecond in a standard-Go WASM module).
+
+func createLinkSending(input []byte, cfg *Config) (Sending, error) {
+	var in [1 + len(createLinkFields)]gjson.Result
+	token, err := readSending(input, createLinkSendFields, in[:])
 	if err != nil {
 		return Sending{}, err
 	}
-	return Sending{Route: route, Request: req, Token: token}, nil
-}
-
-func createLinkSending(input []byte, cfg *Config) (Sending, error) {
-	return readSending(input, createLinkSendFields, createLinkFrom, cfg)
+	route, req, err := createLinkFrom(input, in[1:], cfg)
+	return Sending{Route: route, Request: req, Token: token}, err
 }
 
 func grantSending(input []byte, cfg *Config) (Sending, error) {
-	return readSending(input, grantSendFields, grantFrom, cfg)
+	var in [1 + len(grantFields)]gjson.Result
+	token, err := readSending(input, grantSendFields, in[:])
+	if err != nil {
+		return Sending{}, err
+	}
+	route, req, err := grantFrom(input, in[1:], cfg)
+	return Sending{Route: route, Request: req, Token: token}, err
 }
 
 // Answer is a send operation's output for Graph's answer to s.Request:
@@ -79,7 +85,7 @@ func Answer(s *Sending, status int, retryAfter string, body []byte, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return AppendSent(make([]byte, 0, len(res.Body)+64), &res.Shaped, s.Request.Adjusted), nil
+	return AppendSent(make([]byte, 0, shapedCap(&res.Shaped)+128*len(s.Request.Adjusted)), &res.Shaped, s.Request.Adjusted), nil
 }
 
 // UpstreamError is Graph's error answer to a send operation's request,
@@ -92,7 +98,7 @@ type UpstreamError struct {
 }
 
 func newUpstreamError(u *core.UpstreamError) *UpstreamError {
-	b := append(make([]byte, 0, 256+len(u.Message)), `{"error":`...)
+	b := append(make([]byte, 0, upstreamCap(u)), `{"error":`...)
 	b = u.AppendObject(b)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(u.Status), 10)
