@@ -6,6 +6,7 @@ package ops
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
@@ -206,36 +207,50 @@ func readMembers(input []byte, fields []field, out []gjson.Result) error {
 		}
 		return core.Invalid(t, envelopeProblem(p))
 	}
-	var err error
-	// Strict: a lone surrogate escape in a key or a string (a path, a
-	// body given as text) would be read as U+FFFD, not as what was sent.
-	key, stop := jsontext.Walk{Strict: true}.Members(jsontext.Parse(input), func(k string, v gjson.Result) bool {
-		for i, f := range fields {
-			if f.name != k {
-				continue
-			}
-			if f.kind != gjson.JSON && v.Type != f.kind {
-				err = invalidInput(k, "'"+k+"' must be a "+kindName(f.kind)+", not "+jsontext.TypeName(v))
-				return false
-			}
-			out[i] = v
-			return true
+	// The members are read raw (jsontext.NextMember), each value parsed
+	// alone: no walk of gjson's with a callback a member. text is input
+	// as a string, copied once; the values' strings are its substrings.
+	text := string(input)
+	for k, v, next := jsontext.NextMember(input, 0); next >= 0; k, v, next = jsontext.NextMember(input, next) {
+		ko, vo := cap(input)-cap(k), cap(input)-cap(v)
+		rawKey, raw := text[ko:ko+len(k)], text[vo:vo+len(v)]
+		// Strict: a lone surrogate escape in a key or a string (a path, a
+		// body given as text) would be read as U+FFFD, not as what was sent.
+		if jsontext.LoneSurrogate(rawKey) {
+			return invalidInput("input", "a key of the input holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
 		}
-		err = invalidInput(k, "'"+k+"' is not an input of this operation")
-		return false
-	})
-	switch stop {
-	case jsontext.Repeated:
-		return invalidInput(key, "'"+key+"' appears twice in the input")
-	case jsontext.SurrogateKey:
-		return invalidInput("input", "a key of the input holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
-	case jsontext.SurrogateValue:
-		return invalidInput(key, "'"+key+"' holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
+		key := rawKey[1 : len(rawKey)-1]
+		if strings.IndexByte(key, '\\') >= 0 {
+			key = gjson.Parse(rawKey).Str
+		}
+		if raw[0] == '"' && jsontext.LoneSurrogate(raw) {
+			return invalidInput(key, "'"+key+"' holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
+		}
+		i := fieldIndex(fields, key)
+		switch {
+		case i < 0:
+			return invalidInput(key, "'"+key+"' is not an input of this operation")
+		case out[i].Exists():
+			return invalidInput(key, "'"+key+"' appears twice in the input")
+		}
+		val := gjson.Parse(raw)
+		if f := fields[i]; f.kind != gjson.JSON && val.Type != f.kind {
+			return invalidInput(key, "'"+key+"' must be a "+kindName(f.kind)+", not "+jsontext.TypeName(val))
+		}
+		val.Index = vo
+		out[i] = val
 	}
-	if err != nil {
-		return err
+	return nil
+}
+
+// fieldIndex is the index of the field named name, or -1.
+func fieldIndex(fields []field, name string) int {
+	for i := range fields {
+		if fields[i].name == name {
+			return i
+		}
 	}
-	return required(fields, out)
+	return -1
 }
 
 // required checks that every required field of fields is in out.
