@@ -6,6 +6,7 @@ import (
 	"time"
 
 	pdk "github.com/extism/go-pdk"
+	"github.com/sharelink/sharelink/core/ops"
 )
 
 // main is empty: built with -buildmode=c-shared the module is a WASI
@@ -19,22 +20,26 @@ func (pdkHost) Config(key string) (string, bool) { return pdk.GetConfig(key) }
 
 func (pdkHost) Now() time.Time { return time.Now() }
 
-// methods maps the built request's method (always POST today) to go-pdk's.
-var methods = map[string]pdk.HTTPMethod{
-	"GET": pdk.MethodGet, "POST": pdk.MethodPost, "PUT": pdk.MethodPut,
-	"PATCH": pdk.MethodPatch, "DELETE": pdk.MethodDelete,
-}
-
+// Send is go-pdk's HTTPRequest.Send without its encoding/json: the
+// request's metadata is written, and the response headers read, here.
 func (pdkHost) Send(r *httpRequest) httpResponse {
-	req := pdk.NewHTTPRequest(methods[r.Method], r.URL)
-	for _, h := range r.Headers {
-		req.SetHeader(h[0], h[1])
+	meta := store(appendHTTPMeta(make([]byte, 0, 128+len(r.URL)), r))
+	defer meta.Free()
+	var body uint64
+	if len(r.Body) > 0 {
+		mem := store(r.Body)
+		defer mem.Free()
+		body = mem.Offset()
 	}
-	req.SetBody(r.Body)
-	resp := req.Send()
-	out := httpResponse{Status: int(resp.Status()), Headers: resp.Headers(), Body: resp.Body()}
-	if mem := resp.Memory(); mem.Length() > 0 {
-		mem.Free()
+	resp := pdk.FindMemory(extismHTTPRequest(meta.Offset(), body))
+	out := httpResponse{Status: int(extismHTTPStatusCode())}
+	if resp.Length() > 0 {
+		out.Body = resp.ReadBytes()
+		resp.Free()
+	}
+	if h := pdk.FindMemory(extismHTTPHeaders()); h.Length() > 0 {
+		out.Headers = readHeaders(h.ReadBytes())
+		h.Free()
 	}
 	return out
 }
@@ -46,7 +51,7 @@ var the instance
 func run(name string) int32 {
 	out, err := the.call(name, input(), pdkHost{})
 	if err != nil {
-		setError(errorText(err))
+		setError(ops.ErrorText(err))
 		return 1
 	}
 	output(out)

@@ -26,6 +26,15 @@ func extismStoreU64(offset uint64, v uint64)
 //go:wasmimport extism:host/env error_set
 func extismErrorSet(offset uint64)
 
+//go:wasmimport extism:host/env http_request
+func extismHTTPRequest(meta, body uint64) uint64
+
+//go:wasmimport extism:host/env http_status_code
+func extismHTTPStatusCode() int32
+
+//go:wasmimport extism:host/env http_headers
+func extismHTTPHeaders() uint64
+
 // inputBuf is reused from call to call: an allocation costs more than a
 // microsecond in a standard-Go WASM module, and no export keeps its input.
 var inputBuf []byte

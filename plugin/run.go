@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
@@ -97,115 +96,66 @@ func (in *instance) call(name string, input []byte, h host) ([]byte, error) {
 // wrong, so an export that needs the time refuses a clock before this.
 var earliestClock = time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// splitToken takes "token" out of a create_link or grant input and gives
-// back the build operation's input. Input that is not a well-formed object
-// is handed on as it is: the build operation reports it exactly as it
-// does for its own export.
-func splitToken(input []byte) (env []byte, token string, err error) {
-	if p, _ := jsontext.Check(input, ops.EnvelopeDepth); p != jsontext.OK {
-		return input, "", nil
-	}
-	env = append(make([]byte, 0, len(input)), '{')
-	found := false
-	var seen [8]string
-	dup := jsontext.Members(jsontext.Parse(input), seen[:0], func(k string, v gjson.Result) bool {
-		if k != "token" {
-			env = jsontext.AppendKey(env, k)
-			env = append(env, v.Raw...)
-			return true
-		}
-		if v.Type != gjson.String {
-			err = core.Invalid("token", "'token' must be a string, not "+jsontext.TypeName(v))
-			return false
-		}
-		token, found = v.Str, true
-		return true
-	})
-	switch {
-	case dup != "":
-		return nil, "", core.Invalid(dup, "'"+dup+"' appears twice in the input")
-	case err != nil:
-		return nil, "", err
-	case !found:
-		return nil, "", core.Invalid("token", "the input needs 'token', the bearer token to send to Graph")
-	}
-	if err := core.CheckBearerToken(token); err != nil {
-		return nil, "", err
-	}
-	return append(env, '}'), token, nil
-}
-
-// sendBuilt runs a send operation (create_link, grant): build the
-// request of its action, send it through the host with the caller's
-// token, and answer a 2xx as the action's row shapes it (grant always as a
-// collection), written as the shape_permission operation writes it;
-// anything else is an upstreamError.
+// sendBuilt runs a send operation (create_link, grant): its input read
+// once by ops (the build operation's request and the token), the request
+// sent through the host with the caller's token, and Graph's answer as ops
+// writes it (ops.Answer).
 func sendBuilt(op *ops.Operation, input []byte, cfg *ops.Config, h host) ([]byte, error) {
-	env, token, err := splitToken(input)
+	s, err := op.Send(input, cfg)
 	if err != nil {
 		return nil, err
-	}
-	route, req, err := op.Request(env, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if token == "" {
-		// unreachable: a malformed input fails in the build operation
-		return nil, core.Invalid("token", "the input needs 'token'")
 	}
 	resp := h.Send(&httpRequest{
-		Method: req.Method,
-		URL:    cfg.GraphBaseURL + req.Path,
+		Method: s.Request.Method,
+		URL:    cfg.GraphBaseURL + s.Request.Path,
 		Headers: [][2]string{
-			{"Authorization", "Bearer " + token},
-			{"Content-Type", req.ContentType},
+			{"Authorization", "Bearer " + s.Token},
+			{"Content-Type", s.Request.ContentType},
 			{"Accept", "application/json"},
 		},
-		Body: req.Body,
+		Body: s.Request.Body,
 	})
-	switch {
-	case resp.Status == 0:
+	if resp.Status == 0 {
 		return nil, core.BadGateway("graph_base_url", "the host sent no request to Graph: it must allow the host of graph_base_url "+
 			"(Extism allowed_hosts; the JS SDK also needs runInWorker: true)")
-	case resp.Status < 200 || resp.Status > 299:
-		return nil, shapeUpstream(resp, cfg.Now)
 	}
-	res, err := core.Shape(&route, resp.Status, resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	return ops.AppendSent(make([]byte, 0, len(res.Body)+64), &res.Shaped, req.Adjusted), nil
-}
-
-// upstreamError is Graph's error answer, shaped: its text is the error
-// text the host sees.
-type upstreamError struct{ text []byte }
-
-func (e *upstreamError) Error() string { return string(e.text) }
-
-// shapeUpstream reads a Graph error answer:
-// {"error":{...},"status","throttled","retryable","retryAfterSeconds"?}.
-func shapeUpstream(resp httpResponse, now time.Time) *upstreamError {
 	var retryAfter string
 	for k, v := range resp.Headers {
 		if core.EqualFoldASCII(k, "Retry-After") {
 			retryAfter = v
 		}
 	}
-	u := core.ParseUpstreamError(resp.Status, retryAfter, resp.Body, now)
-	b := append(make([]byte, 0, 256+len(u.Message)), `{"error":`...)
-	b = u.AppendObject(b)
-	b = append(b, `,"status":`...)
-	b = strconv.AppendInt(b, int64(u.Status), 10)
-	b = u.AppendRetryFacts(b)
-	return &upstreamError{append(b, '}')}
+	return ops.Answer(&s, resp.Status, retryAfter, resp.Body, cfg.Now)
 }
 
-// errorText is the error text an export sets: the Graph error body with
-// the status beside it, {"error":{"code","message","target"?},"status"}.
-func errorText(err error) []byte {
-	if u, ok := err.(*upstreamError); ok {
-		return u.text
+// appendHTTPMeta writes the metadata of an Extism HTTP request,
+// {"method","url","headers":{name:value}}, as go-pdk's HTTPRequestMeta.
+func appendHTTPMeta(b []byte, r *httpRequest) []byte {
+	b = append(b, `{"method":`...)
+	b = jsontext.AppendString(b, r.Method)
+	b = jsontext.AppendKey(b, "url")
+	b = jsontext.AppendString(b, r.URL)
+	b = append(b, `,"headers":{`...)
+	for i, h := range r.Headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, h[0])
+		b = append(b, ':')
+		b = jsontext.AppendString(b, h[1])
 	}
-	return ops.ErrorText(err)
+	return append(b, "}}"...)
+}
+
+// readHeaders reads the host's response headers, a JSON object of
+// strings; anything else in it is skipped.
+func readHeaders(b []byte) map[string]string {
+	h := map[string]string{}
+	jsontext.Parse(b).ForEach(func(k, v gjson.Result) bool {
+		if v.Type == gjson.String {
+			h[k.Str] = v.Str
+		}
+		return true
+	})
+	return h
 }

@@ -86,7 +86,7 @@ func TestConfigErrorIsEveryCallsError(t *testing.T) {
 	var in instance
 	for range 2 {
 		_, err := in.call("encode_sharing_url", []byte(`{"url":"https://a.example/"}`), h)
-		if err == nil || !strings.Contains(string(errorText(err)), `"status":400`) {
+		if err == nil || !strings.Contains(string(ops.ErrorText(err)), `"status":400`) {
 			t.Fatalf("want the config error, got %v", err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestCreateLinkSends(t *testing.T) {
 	var in instance
 	out, err := in.call("create_link", []byte(createInput), h)
 	if err != nil {
-		t.Fatalf("%s", errorText(err))
+		t.Fatalf("%s", ops.ErrorText(err))
 	}
 	want := `{"created":true,"kind":"link","permission":{"id":"p1","roles":["read"],"link":{"type":"view","scope":"organization","webUrl":"https://s.example/x"}}}`
 	if string(out) != want {
@@ -130,7 +130,7 @@ func TestCreateLinkAdjusted(t *testing.T) {
 	input := `{"path":"/me/drive/items/01ABC/createLink","body":{"type":"view","scope":"organization","expirationDateTime":"2026-12-01T00:00:00Z"},"token":"t"}`
 	out, err := in.call("create_link", []byte(input), h)
 	if err != nil {
-		t.Fatalf("%s", errorText(err))
+		t.Fatalf("%s", ops.ErrorText(err))
 	}
 	// The shaped permission, then what the policy changed.
 	if !strings.HasPrefix(string(out), `{"created":true,"kind":"link","permission":{"id":"p1"`) ||
@@ -153,7 +153,7 @@ func TestUpstreamErrorText(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	text := string(errorText(err))
+	text := string(ops.ErrorText(err))
 	want := `{"error":{"code":"activityLimitReached","message":"slow","innerError":{"code":"throttledRequest"}},"status":429,"throttled":true,"retryable":true,"retryAfterSeconds":7}`
 	if text != want {
 		t.Fatalf("got  %s\nwant %s", text, want)
@@ -172,10 +172,10 @@ func TestNoHTTPAndBadAnswers(t *testing.T) {
 	} {
 		var in instance
 		_, err := in.call("create_link", []byte(createInput), &fakeHost{now: time.Now(), answer: c.answer})
-		if err == nil || !strings.Contains(string(errorText(err)), c.want) {
+		if err == nil || !strings.Contains(string(ops.ErrorText(err)), c.want) {
 			t.Errorf("%d %q: got %v, want %s", c.answer.Status, c.answer.Body, err, c.want)
 		}
-		if err != nil && strings.Contains(string(errorText(err)), "tok.en-1") {
+		if err != nil && strings.Contains(string(ops.ErrorText(err)), "tok.en-1") {
 			t.Error("the token is echoed")
 		}
 	}
@@ -196,7 +196,7 @@ func TestTokenInput(t *testing.T) {
 		var in instance
 		h := &fakeHost{now: time.Now()}
 		_, err := in.call("create_link", []byte(c.in), h)
-		text := string(errorText(err))
+		text := string(ops.ErrorText(err))
 		if err == nil || !strings.Contains(text, `"target":"`+c.target+`"`) || !strings.HasSuffix(text, `"status":400}`) {
 			t.Errorf("%.80s: got %s, want 400 target %s", c.in, text, c.target)
 		}
@@ -211,7 +211,7 @@ func TestGrantSends(t *testing.T) {
 	var in instance
 	out, err := in.call("grant", []byte(`{"url":"https://s.example/x","body":{"recipients":[{"email":"bob@contoso.com"}],"roles":["read"]},"token":"t"}`), h)
 	if err != nil {
-		t.Fatalf("%s", errorText(err))
+		t.Fatalf("%s", ops.ErrorText(err))
 	}
 	if !strings.HasPrefix(string(out), `{"permissions":[`) || !strings.Contains(string(out), `"link":{"id":"l1"`) {
 		t.Fatalf("grant: %s", out)
@@ -225,7 +225,7 @@ func TestFakeClockRefused(t *testing.T) {
 	h := &fakeHost{now: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)}
 	var in instance
 	_, err := in.call("build_create_link", []byte(`{"path":"/me/drive/items/x/createLink","body":{"type":"view"}}`), h)
-	if err == nil || !strings.Contains(string(errorText(err)), `"target":"now"},"status":500}`) {
+	if err == nil || !strings.Contains(string(ops.ErrorText(err)), `"target":"now"},"status":500}`) {
 		t.Fatalf("a 2022 clock was used: %v", err)
 	}
 	// Exports that need no clock still answer.
@@ -237,5 +237,28 @@ func TestFakeClockRefused(t *testing.T) {
 	var in2 instance
 	if _, err := in2.call("build_create_link", []byte(`{"path":"/me/drive/items/x/createLink","body":{"type":"view"}}`), h); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestHTTPMetaAndHeaders(t *testing.T) {
+	r := &httpRequest{Method: "POST", URL: "https://graph.example/v1.0/x?a=\"b\"", Headers: [][2]string{{"Authorization", "Bearer t"}, {"Accept", "application/json"}}}
+	got := string(appendHTTPMeta(nil, r))
+	want := `{"method":"POST","url":"https://graph.example/v1.0/x?a=\"b\"","headers":{"Authorization":"Bearer t","Accept":"application/json"}}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	var meta struct {
+		Method, URL string
+		Headers     map[string]string
+	}
+	if err := json.Unmarshal([]byte(got), &meta); err != nil || meta.URL != r.URL || meta.Headers["Authorization"] != "Bearer t" {
+		t.Fatalf("%v %+v", err, meta)
+	}
+	h := readHeaders([]byte(`{"Retry-After":"7","content-type":"application/json","x":1}`))
+	if len(h) != 2 || h["Retry-After"] != "7" || h["content-type"] != "application/json" {
+		t.Fatalf("headers %v", h)
+	}
+	if len(readHeaders([]byte(`not json`))) != 0 {
+		t.Fatal("headers from text that is not JSON")
 	}
 }

@@ -30,12 +30,17 @@ func CreateLinkRequest(input []byte, cfg *Config) (core.Request, error) {
 	return req, err
 }
 
-// createLinkRequest is the create_link operation's request, with its route.
+// createLinkRequest is the build_create_link operation's request, with its route.
 func createLinkRequest(input []byte, cfg *Config) (core.Route, core.Request, error) {
 	var in [len(createLinkFields)]gjson.Result
 	if err := readEnvelope(input, createLinkFields[:], in[:]); err != nil {
 		return core.Route{}, core.Request{}, err
 	}
+	return createLinkFrom(input, in[:], cfg)
+}
+
+// createLinkFrom is the request of an input read against createLinkFields.
+func createLinkFrom(input []byte, in []gjson.Result, cfg *Config) (core.Route, core.Request, error) {
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
 	var err error
 	if in[2].Exists() {
@@ -52,7 +57,7 @@ func createLinkRequest(input []byte, cfg *Config) (core.Route, core.Request, err
 	if err != nil {
 		return core.Route{}, core.Request{}, err
 	}
-	req, err := core.BuildCreateLink(&route, bodyBytes(in[1]), &ctx)
+	req, err := core.BuildCreateLink(&route, bodyBytes(input, in[1]), &ctx)
 	return route, req, err
 }
 
@@ -77,12 +82,17 @@ func GrantRequest(input []byte, cfg *Config) (core.Request, error) {
 	return req, err
 }
 
-// grantRequest is the grant operation's request, with its route.
+// grantRequest is the build_grant operation's request, with its route.
 func grantRequest(input []byte, cfg *Config) (core.Route, core.Request, error) {
 	var in [len(grantFields)]gjson.Result
 	if err := readEnvelope(input, grantFields[:], in[:]); err != nil {
 		return core.Route{}, core.Request{}, err
 	}
+	return grantFrom(input, in[:], cfg)
+}
+
+// grantFrom is the request of an input read against grantFields.
+func grantFrom(input []byte, in []gjson.Result, cfg *Config) (core.Route, core.Request, error) {
 	var share string
 	switch {
 	case in[0].Exists() == in[1].Exists():
@@ -100,7 +110,7 @@ func grantRequest(input []byte, cfg *Config) (core.Route, core.Request, error) {
 		return core.Route{}, core.Request{}, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
-	req, err := core.BuildGrant(&route, bodyBytes(in[2]), &ctx)
+	req, err := core.BuildGrant(&route, bodyBytes(input, in[2]), &ctx)
 	return route, req, err
 }
 
@@ -115,7 +125,7 @@ func EncodeSharingURL(input []byte) ([]byte, error) {
 	if err := core.CheckSharingURL(in[0].Str); err != nil {
 		return nil, err
 	}
-	b := append(make([]byte, 0, 16+len(in[0].Str)*4/3), `{"shareId":"`...)
+	b := append(make([]byte, 0, 24+(len(in[0].Str)*4+2)/3), `{"shareId":"`...)
 	b = core.AppendSharingURL(b, in[0].Str)
 	return append(b, `"}`...), nil
 }

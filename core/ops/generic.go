@@ -70,7 +70,7 @@ func BuildRequest(input []byte, cfg *Config) ([]byte, error) {
 		if !in[2].Exists() {
 			return nil, invalidInput("body", "the input needs 'body': "+route.Action.String()+" takes a request body")
 		}
-		body = bodyBytes(in[2])
+		body = bodyBytes(input, in[2])
 	}
 	req, err := core.Build(&route, body, &ctx)
 	if err != nil {
@@ -172,7 +172,7 @@ func ShapeResponse(input []byte, cfg *Config) ([]byte, error) {
 	}
 	var body []byte
 	if in[3].Exists() && in[3].Type != gjson.Null {
-		body = bodyBytes(in[3])
+		body = bodyBytes(input, in[3])
 	}
 	if status >= 200 && status <= 299 || status == 304 {
 		res, err := core.Shape(&route, status, body)

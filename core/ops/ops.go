@@ -85,10 +85,11 @@ type Operation struct {
 	Clock bool
 	Kind  Kind
 	run   func(input []byte, cfg *Config) ([]byte, error)
-	// Request, for a KindSend operation: the route and the upstream request
-	// its input (the input of the build operation it wraps, without the
-	// token) stands for. The route's action row shapes the answer.
-	Request func(input []byte, cfg *Config) (core.Route, core.Request, error)
+	// Send, for a KindSend operation: what its input (the input of the
+	// build operation it wraps, plus "token") stands for, read and checked
+	// in one pass: the route, whose action row shapes the answer (Answer),
+	// the upstream request and the token.
+	Send func(input []byte, cfg *Config) (Sending, error)
 	// Wraps, for a KindSend operation: the build operation whose input it
 	// takes, plus "token".
 	Wraps string
@@ -104,8 +105,8 @@ var operations = [...]Operation{
 	{Name: "shape_permission", run: func(in []byte, _ *Config) ([]byte, error) { return ShapePermission(in) }},
 	{Name: "shape_error", Clock: true, run: func(in []byte, cfg *Config) ([]byte, error) { return ShapeError(in, cfg.Now) }},
 	{Name: "version", Kind: KindVersion},
-	{Name: "create_link", Clock: true, Kind: KindSend, Request: createLinkRequest, Wraps: "build_create_link"},
-	{Name: "grant", Clock: true, Kind: KindSend, Request: grantRequest, Wraps: "build_grant"},
+	{Name: "create_link", Clock: true, Kind: KindSend, Send: createLinkSending, Wraps: "build_create_link"},
+	{Name: "grant", Clock: true, Kind: KindSend, Send: grantSending, Wraps: "build_grant"},
 	{Name: "noop", Kind: KindNoop},
 	{Name: "build_request", Clock: true, run: BuildRequest},
 	{Name: "shape_response", Clock: true, run: ShapeResponse},
@@ -162,8 +163,13 @@ func (o *Operation) Do(input []byte, cfg *Config) ([]byte, error) {
 
 // ErrorText is the error text a host shows for a failed operation: the
 // Graph error body with the status beside it,
-// {"error":{"code","message","target"?},"status"}.
+// {"error":{"code","message","target"?},"status"}. Graph's own error
+// answer to a send operation (an *UpstreamError) adds what shape_error
+// reads: {"error":{...},"status","throttled","retryable","retryAfterSeconds"?}.
 func ErrorText(err error) []byte {
+	if u, ok := err.(*UpstreamError); ok {
+		return u.text
+	}
 	e := core.AsError(err)
 	b := append(make([]byte, 0, 112+len(e.Message)), `{"error":`...)
 	b = e.AppendObject(b)
@@ -184,50 +190,97 @@ type field struct {
 const EnvelopeDepth = 66
 
 // readEnvelope reads input strictly against fields and returns the values
-// in the same order (missing ones do not Exist).
+// in the same order (missing ones do not Exist); a required one missing
+// is an error.
 func readEnvelope(input []byte, fields []field, out []gjson.Result) error {
-	if p, key := jsontext.Check(input, EnvelopeDepth); p != jsontext.OK {
+	if err := readMembers(input, fields, out); err != nil {
+		return err
+	}
+	return required(fields, out)
+}
+
+// readMembers is readEnvelope without the check of required fields.
+func readMembers(input []byte, fields []field, out []gjson.Result) error {
+	var ix jsontext.Index
+	if p, key := jsontext.CheckIndexed(input, EnvelopeDepth, &ix); p != jsontext.OK {
 		t := key
 		if t == "" {
 			t = "input"
 		}
-		return core.Invalid(t, "the input "+p.String()[len("the body "):])
+		return core.Invalid(t, envelopeProblem(p))
 	}
-	var err error
-	// Strict: a lone surrogate escape in a key or a string (a path, a
-	// body given as text) would be read as U+FFFD, not as what was sent.
-	key, stop := jsontext.Walk{Strict: true}.Members(jsontext.Parse(input), func(k string, v gjson.Result) bool {
-		for i, f := range fields {
-			if f.name != k {
-				continue
-			}
-			if f.kind != gjson.JSON && v.Type != f.kind {
-				err = invalidInput(k, "'"+k+"' must be a "+kindName(f.kind)+", not "+jsontext.TypeName(v))
-				return false
-			}
-			out[i] = v
-			return true
+	// The members are read from the index the check left, each value
+	// parsed alone: no walk of gjson's with a callback a member. text is
+	// input as a string, copied once; the values' strings are its
+	// substrings.
+	text := string(input)
+	for it := ix.Members(ix.Root()); it.Next(&ix); {
+		// Strict: a lone surrogate escape in a key or a string (a path, a
+		// body given as text) would be read as U+FFFD, not as what was sent.
+		ko := it.KeyOffset()
+		rawKey := text[ko : ko+len(it.Key)]
+		if jsontext.LoneSurrogate(rawKey) {
+			return invalidInput("input", "a key of the input holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
 		}
-		err = invalidInput(k, "'"+k+"' is not an input of this operation")
-		return false
-	})
-	switch stop {
-	case jsontext.Repeated:
-		return invalidInput(key, "'"+key+"' appears twice in the input")
-	case jsontext.SurrogateKey:
-		return invalidInput("input", "a key of the input holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
-	case jsontext.SurrogateValue:
-		return invalidInput(key, "'"+key+"' holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
+		key := rawKey[1 : len(rawKey)-1]
+		if len(it.Text) != len(key) {
+			key = string(it.Text) // an escape in the key: its text, decoded
+		}
+		raw, vo := it.Val.Raw, ix.Offset(it.Val)
+		if raw[0] == '"' && jsontext.LoneSurrogate(text[vo:vo+len(raw)]) {
+			return invalidInput(key, "'"+key+"' holds a \\u escape that is not a UTF-16 character (a lone surrogate)")
+		}
+		i := fieldIndex(fields, key)
+		switch {
+		case i < 0:
+			return invalidInput(key, "'"+key+"' is not an input of this operation")
+		case out[i].Exists():
+			return invalidInput(key, "'"+key+"' appears twice in the input")
+		}
+		val := gjson.Parse(text[vo : vo+len(raw)])
+		if f := fields[i]; f.kind != gjson.JSON && val.Type != f.kind {
+			return invalidInput(key, "'"+key+"' must be a "+kindName(f.kind)+", not "+jsontext.TypeName(val))
+		}
+		val.Index = vo
+		out[i] = val
 	}
-	if err != nil {
-		return err
+	return nil
+}
+
+// fieldIndex is the index of the field named name, or -1.
+func fieldIndex(fields []field, name string) int {
+	for i := range fields {
+		if fields[i].name == name {
+			return i
+		}
 	}
+	return -1
+}
+
+// required checks that every required field of fields is in out.
+func required(fields []field, out []gjson.Result) error {
 	for i, f := range fields {
 		if f.required && !out[i].Exists() {
 			return invalidInput(f.name, "the input needs '"+f.name+"'")
 		}
 	}
 	return nil
+}
+
+// envelopeProblem is ops' message for an input envelope that jsontext.Check
+// refused: ops words its own messages (jsontext's speak of a body).
+func envelopeProblem(p jsontext.Problem) string {
+	switch p {
+	case jsontext.Empty:
+		return "the input is empty"
+	case jsontext.BadUTF8:
+		return "the input is not valid UTF-8"
+	case jsontext.TooDeep:
+		return "the input is nested too deeply"
+	case jsontext.NotAnObject:
+		return "the input is not a JSON object"
+	}
+	return "the input is not valid JSON"
 }
 
 func kindName(t gjson.Type) string {
@@ -244,11 +297,18 @@ func invalidInput(target, msg string) *core.Error {
 	return core.Invalid(target, msg)
 }
 
-// bodyBytes is a "body" input: a JSON value stands for its own bytes, a
-// string holds the raw body text (so that malformed bodies can be passed).
-func bodyBytes(v gjson.Result) []byte {
+// bodyBytes is a "body" input, v read from input: a JSON value stands for
+// its own bytes, which are input's (not copied: the operations only read
+// a body), a string holds the raw body text (so that malformed bodies can
+// be passed).
+func bodyBytes(input []byte, v gjson.Result) []byte {
 	if v.Type == gjson.String {
 		return []byte(v.Str)
+	}
+	// v.Index is where v.Raw starts in input, unless white space before
+	// the envelope shifted it (gjson counts from the envelope's brace).
+	if i, j := v.Index, v.Index+len(v.Raw); i >= 0 && j <= len(input) && string(input[i:j]) == v.Raw {
+		return input[i:j:j]
 	}
 	return []byte(v.Raw)
 }

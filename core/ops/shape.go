@@ -28,11 +28,20 @@ func ShapePermission(input []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := core.ShapePermission(status, bodyBytes(in[1]))
+	s, err := core.ShapePermission(status, bodyBytes(input, in[1]))
 	if err != nil {
 		return nil, err
 	}
-	return AppendShaped(make([]byte, 0, len(s.Body)+32+8*len(s.Kinds)), &s), nil
+	return AppendShaped(make([]byte, 0, shapedCap(&s)), &s), nil
+}
+
+// shapedCap is room for what AppendShaped writes of s: one allocation.
+func shapedCap(s *core.Shaped) int {
+	n := len(s.Body) + 64 + 16*len(s.Kinds)
+	if s.Collection && s.Link >= 0 {
+		n += len(s.Entry(s.Link))
+	}
+	return n
 }
 
 // AppendShaped writes a shaped answer the way the shape_permission
@@ -112,16 +121,26 @@ func ShapeError(input []byte, now time.Time) ([]byte, error) {
 	}
 	var body []byte
 	if in[2].Exists() && in[2].Type != gjson.Null {
-		body = bodyBytes(in[2])
+		body = bodyBytes(input, in[2])
 	}
 	u := core.ParseUpstreamError(status, retryAfter, body, now)
-	b := make([]byte, 0, 160+len(u.Message))
+	b := make([]byte, 0, upstreamCap(&u))
 	b = append(b, `{"status":`...)
 	b = strconv.AppendInt(b, int64(u.Status), 10)
 	b = append(b, `,"error":`...)
 	b = u.AppendObject(b)
 	b = u.AppendRetryFacts(b)
 	return append(b, '}'), nil
+}
+
+// upstreamCap is room for u written with its status and retry facts, as
+// ShapeError and an UpstreamError's text write it: one allocation.
+func upstreamCap(u *core.UpstreamError) int {
+	n := 192 + len(u.Code) + len(u.Message) + len(u.Date) + len(u.RequestID) + len(u.ClientRequestID)
+	for _, c := range u.InnerCodes {
+		n += 32 + len(c)
+	}
+	return n
 }
 
 // statusInput reads "status": an integer HTTP status, 100–599, written
@@ -148,7 +167,6 @@ func retryAfterHeader(h gjson.Result) (string, error) {
 	var err error
 	found := false
 	dup := jsontext.Members(h, seen[:0], func(name string, v gjson.Result) bool {
-		target := "headers." + name
 		var s string
 		n := 0
 		switch {
@@ -157,7 +175,7 @@ func retryAfterHeader(h gjson.Result) (string, error) {
 		case v.IsArray():
 			v.ForEach(func(_, e gjson.Result) bool {
 				if e.Type != gjson.String {
-					err = invalidInput(target, "a header value must be a string or an array of strings")
+					err = invalidInput("headers."+name, "a header value must be a string or an array of strings")
 					return false
 				}
 				s = e.Str
@@ -165,13 +183,13 @@ func retryAfterHeader(h gjson.Result) (string, error) {
 				return true
 			})
 		default:
-			err = invalidInput(target, "a header value must be a string or an array of strings")
+			err = invalidInput("headers."+name, "a header value must be a string or an array of strings")
 		}
 		if err != nil || !core.EqualFoldASCII(name, "Retry-After") || n == 0 {
 			return err == nil
 		}
 		if found || n > 1 {
-			err = invalidInput(target, "Retry-After is given more than once")
+			err = invalidInput("headers."+name, "Retry-After is given more than once")
 			return false
 		}
 		found, value = true, s

@@ -23,7 +23,7 @@ func TestOperationTable(t *testing.T) {
 			}
 		case KindSend:
 			w, err := Lookup(o.Wraps)
-			if o.Request == nil || err != nil || w.Kind != KindPure || w.Clock != o.Clock {
+			if o.Send == nil || err != nil || w.Kind != KindPure || w.Clock != o.Clock {
 				t.Errorf("%s: a send operation must wrap a pure build operation with the same clock need", o.Name)
 			}
 			if _, err := o.Do([]byte(`{}`), &Config{}); core.AsError(err).Target != "op" {

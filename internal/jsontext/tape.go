@@ -90,6 +90,9 @@ func (ix *Index) String(v Value) string {
 	return ix.str[tk.start+1 : tk.end-1]
 }
 
+// Offset is where v starts in the document.
+func (ix *Index) Offset(v Value) int { return int(ix.tokens()[v.t].start) }
+
 // Iter walks the members of an object or the elements of an array:
 //
 //	for it := ix.Members(obj); it.Next(ix); {… it.Key, it.Text, it.Val …}
@@ -103,8 +106,13 @@ type Iter struct {
 	Val  Value  // the member or element
 
 	t, stop int32 // the next entry, the container's next
+	key     int32 // where Key starts in the document
 	object  bool
 }
+
+// KeyOffset is where the member's key (its opening quote) starts in the
+// document, for callers that cut it from their own copy of it.
+func (it *Iter) KeyOffset() int { return int(it.key) }
 
 // Members walks the members of the object obj.
 func (ix *Index) Members(obj Value) Iter {
@@ -125,6 +133,7 @@ func (it *Iter) Next(ix *Index) bool {
 	tape := ix.tokens()
 	if it.object {
 		k := tape[it.t]
+		it.key = k.start
 		it.Key = ix.doc[k.start:tokenEnd(k.end)]
 		if k.end < 0 {
 			it.Text = Unquote(it.Key)

@@ -12,16 +12,16 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const go = process.env.GO || 'go';
 
 // wasmPath is the plugin to test: $SHARELINK_WASM (make sets it to
-// dist/sharelink.wasm after `make plugin`), or a fresh build of ./plugin
-// with the same flags, so `npm test` alone never tests a stale module.
+// dist/sharelink.wasm after `make plugin`), or a fresh `make plugin` into
+// a temporary folder (the build flags stay in plugin/plugin.mk), so
+// `npm test` alone never tests a stale module.
 export function wasmPath() {
   if (process.env.SHARELINK_WASM) return resolve(process.env.SHARELINK_WASM);
   const dir = mkdtempSync(join(tmpdir(), 'sharelink-jshost-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'sharelink.wasm');
-  execFileSync(go, ['build', '-buildmode=c-shared', '-trimpath', '-ldflags=-s -w', '-o', out, './plugin'], {
+  execFileSync('make', ['--no-print-directory', '-s', 'plugin', `PLUGIN_WASM=${out}`, `GO=${go}`], {
     cwd: root,
-    env: { ...process.env, GOOS: 'wasip1', GOARCH: 'wasm' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return out;

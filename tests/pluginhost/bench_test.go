@@ -2,8 +2,8 @@ package pluginhost_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,44 +13,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharelink/sharelink/core/ops"
 	"github.com/sharelink/sharelink/tests/pluginhost"
 )
-
-// benchInputs are testdata/bench.json: one representative input per
-// export, shared with the JS host's benchmark (tests/jshost/bench.mjs).
-type benchInputs struct {
-	Config map[string]string `json:"config"`
-	Inputs []struct {
-		Export string  `json:"export"`
-		Input  *string `json:"input"`
-	} `json:"inputs"`
-}
-
-func loadBenchInputs(b *testing.B) benchInputs {
-	raw, err := os.ReadFile(filepath.Join("testdata", "bench.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var in benchInputs
-	if err := json.Unmarshal(raw, &in); err != nil {
-		b.Fatal(err)
-	}
-	return in
-}
 
 // BenchmarkCall is each export's warm call on one instance, against noop
 // (the empty export: the floor of a call into this module on this host).
 // x-floor is ns/op over noop's ns/op; x-floor-in over the ns/op of noop
 // given the same input (the host's cost of passing that input in, which
-// any export pays, is then in the floor too).
+// any export pays, is then in the floor too); x-native over native core's
+// ns/op for the same operation and input (ops.Do), timed just before.
 func BenchmarkCall(b *testing.B) {
-	in := loadBenchInputs(b)
+	in, err := pluginhost.LoadBenchInputs()
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	p, err := pluginhost.Instance(ctx, compiled, in.Config)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer p.Close(ctx)
+	cfg, err := ops.ParseConfig(func(k string) (string, bool) { v, ok := in.Config[k]; return v, ok }, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var floor float64
 	for _, c := range in.Inputs {
 		var input []byte
@@ -69,6 +56,10 @@ func BenchmarkCall(b *testing.B) {
 				floorIn = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			})
 		}
+		native, err := pluginhost.TimeNative(c.Export, input, &cfg, 200*time.Millisecond)
+		if err != nil {
+			b.Fatalf("%s natively: %s", c.Export, ops.ErrorText(err))
+		}
 		b.Run(c.Export, func(b *testing.B) {
 			for b.Loop() {
 				p.CallWithContext(ctx, c.Export, input)
@@ -82,6 +73,9 @@ func BenchmarkCall(b *testing.B) {
 			}
 			if floorIn > 0 {
 				b.ReportMetric(ns/floorIn, "x-floor-in")
+			}
+			if c.Export != "noop" {
+				b.ReportMetric(ns/native, "x-native")
 			}
 		})
 	}
@@ -109,6 +103,73 @@ func BenchmarkCall(b *testing.B) {
 			hp.CallWithContext(ctx, "create_link", input)
 		}
 	})
+}
+
+// BenchmarkRatio is each export's per-call time against noop given the
+// same input (x-floor-in) and against native core doing the same
+// operation (x-native), the three timed in alternating slices, ROUNDS of
+// each, the fastest slice of each taken: on a shared machine a ratio from
+// one run of interleaved slices is what can be compared. Its ns/op is the
+// export's fastest slice. Run it with -benchtime 1x or more: each
+// sub-benchmark measures once (≈ 1.5 s).
+func BenchmarkRatio(b *testing.B) {
+	in, err := pluginhost.LoadBenchInputs()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := pluginhost.Instance(ctx, compiled, in.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close(ctx)
+	cfg, err := ops.ParseConfig(func(k string) (string, bool) { v, ok := in.Config[k]; return v, ok }, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const rounds, slice = 5, 100 * time.Millisecond
+	// timed is the ns/op of calling export for about slice.
+	timed := func(export string, input []byte) float64 {
+		n := 0
+		start := time.Now()
+		for batch := 16; ; batch *= 2 {
+			for range batch {
+				p.CallWithContext(ctx, export, input)
+			}
+			n += batch
+			if el := time.Since(start); el >= slice {
+				return float64(el.Nanoseconds()) / float64(n)
+			}
+		}
+	}
+	for _, c := range in.Inputs {
+		if c.Export == "noop" {
+			continue
+		}
+		var input []byte
+		if c.Input != nil {
+			input = []byte(*c.Input)
+		}
+		if r, err := pluginhost.Call(ctx, p, c.Export, input); err != nil || r.Err != nil {
+			b.Fatalf("%s: %v %s", c.Export, err, r.Err)
+		}
+		b.Run(c.Export, func(b *testing.B) {
+			export, floorIn, native := math.Inf(1), math.Inf(1), math.Inf(1)
+			for range rounds {
+				ns, err := pluginhost.TimeNative(c.Export, input, &cfg, slice)
+				if err != nil {
+					b.Fatal(err)
+				}
+				native = min(native, ns)
+				export = min(export, timed(c.Export, input))
+				floorIn = min(floorIn, timed("noop", input))
+			}
+			b.ReportMetric(export, "ns/op")
+			b.ReportMetric(floorIn, "ns-floor-in")
+			b.ReportMetric(export/floorIn, "x-floor-in")
+			b.ReportMetric(export/native, "x-native")
+		})
+	}
 }
 
 // BenchmarkInstance is a new instance of the compiled plugin (new), and a

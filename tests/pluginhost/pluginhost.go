@@ -185,3 +185,64 @@ func ConfigKey(c map[string]string) string {
 	}
 	return b.String()
 }
+
+// BenchInputs are testdata/bench.json: one representative input per
+// export, shared by the Go host's benchmark and the JS host's
+// (tests/jshost/bench.mjs), with the config they run under.
+type BenchInputs struct {
+	Config map[string]string `json:"config"`
+	Inputs []struct {
+		Export string  `json:"export"`
+		Input  *string `json:"input"`
+	} `json:"inputs"`
+}
+
+// LoadBenchInputs reads testdata/bench.json.
+func LoadBenchInputs() (*BenchInputs, error) {
+	raw, err := os.ReadFile(filepath.Join(Root(), "tests", "pluginhost", "testdata", "bench.json"))
+	if err != nil {
+		return nil, err
+	}
+	var in BenchInputs
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, fmt.Errorf("bench.json: %v", err)
+	}
+	return &in, nil
+}
+
+// Input is the bench input of export (nil for one that takes none).
+func (b *BenchInputs) Input(export string) ([]byte, bool) {
+	for _, c := range b.Inputs {
+		if c.Export == export {
+			if c.Input == nil {
+				return nil, true
+			}
+			return []byte(*c.Input), true
+		}
+	}
+	return nil, false
+}
+
+// TimeNative is native core's ns/op for export's operation on input
+// (ops.Do, warm), run for about d: the reference each host's figure is
+// compared with.
+func TimeNative(export string, input []byte, cfg *ops.Config, d time.Duration) (float64, error) {
+	op, err := ops.Lookup(export)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := op.Do(input, cfg); err != nil {
+		return 0, err
+	}
+	n := 0
+	start := time.Now()
+	for batch := 64; ; batch *= 2 {
+		for range batch {
+			op.Do(input, cfg)
+		}
+		n += batch
+		if el := time.Since(start); el >= d {
+			return float64(el.Nanoseconds()) / float64(n), nil
+		}
+	}
+}
