@@ -260,6 +260,25 @@ func (p *routeParser) expect(word string) *Error {
 	return notFound(segmentForMessage(p.segs[p.i].raw), "no Graph sharing route has this segment here; expected '"+word+"'")
 }
 
+// seq reads a fixed run of segments written as a pattern: words, and
+// {name} for an ID segment of that name ("{activity-id}/driveItem").
+func (p *routeParser) seq(pattern string) *Error {
+	for rest, more := pattern, true; more; {
+		var s string
+		s, rest, more = strings.Cut(rest, "/")
+		var err *Error
+		if name, ok := strings.CutPrefix(s, "{"); ok {
+			err = p.id(strings.TrimSuffix(name, "}"))
+		} else {
+			err = p.expect(s)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (p *routeParser) unexpected(want string) *Error {
 	if p.i >= p.n {
 		return notFound("path", "the path ends where "+want+" was expected")
@@ -271,7 +290,7 @@ func (p *routeParser) unexpected(want string) *Error {
 func (p *routeParser) item() *Error {
 	switch {
 	case p.accept("drives"):
-		if err := p.id("drive-id"); err != nil {
+		if err := p.seq("{drive-id}"); err != nil {
 			return err
 		}
 		return p.driveItem()
@@ -293,10 +312,7 @@ func (p *routeParser) item() *Error {
 		if p.accept("drive") {
 			return p.driveItem()
 		}
-		if err := p.expect("joinedGroups"); err != nil {
-			return err
-		}
-		if err := p.id("group-id"); err != nil {
+		if err := p.seq("joinedGroups/{group-id}"); err != nil {
 			return err
 		}
 		return p.joinedGroup()
@@ -346,13 +362,7 @@ func (p *routeParser) driveItem() *Error {
 // every item route), or nothing more, for the one action a list item
 // itself has here, createLink (listitem-createlink.md).
 func (p *routeParser) listItem() *Error {
-	if err := p.id("list-id"); err != nil {
-		return err
-	}
-	if err := p.expect("items"); err != nil {
-		return err
-	}
-	if err := p.id("list-item-id"); err != nil {
+	if err := p.seq("{list-id}/items/{list-item-id}"); err != nil {
 		return err
 	}
 	if !p.accept("driveItem") {
@@ -378,10 +388,7 @@ func (p *routeParser) joinedGroup() *Error {
 		if !p.accept("activities") {
 			return p.driveItem()
 		}
-		if err := p.id("activity-id"); err != nil {
-			return err
-		}
-		if err := p.expect("driveItem"); err != nil {
+		if err := p.seq("{activity-id}/driveItem"); err != nil {
 			return err
 		}
 		switch {
@@ -390,40 +397,13 @@ func (p *routeParser) joinedGroup() *Error {
 		case p.accept("children"):
 			return p.id("item-id")
 		case p.accept("analytics"):
-			if err := p.expect("itemActivityStats"); err != nil {
-				return err
-			}
-			if err := p.id("activity-stat-id"); err != nil {
-				return err
-			}
-			if err := p.expect("activities"); err != nil {
-				return err
-			}
-			if err := p.id("activity-id"); err != nil {
-				return err
-			}
-			return p.expect("driveItem")
+			return p.seq("itemActivityStats/{activity-stat-id}/activities/{activity-id}/driveItem")
 		}
 		return nil
 	case p.accept("team"):
-		if err := p.expect("channels"); err != nil {
-			return err
-		}
-		if err := p.id("channel-id"); err != nil {
-			return err
-		}
-		return p.expect("filesFolder")
+		return p.seq("channels/{channel-id}/filesFolder")
 	case p.accept("sites"):
-		if err := p.id("site-id"); err != nil {
-			return err
-		}
-		if err := p.expect("items"); err != nil {
-			return err
-		}
-		if err := p.id("base-item-id"); err != nil {
-			return err
-		}
-		if err := p.expect("microsoft.graph.sharedDriveItem"); err != nil {
+		if err := p.seq("{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem"); err != nil {
 			return err
 		}
 		return p.sharedItem()

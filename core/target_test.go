@@ -160,12 +160,12 @@ func TestLogTargetListsMatchTheParsers(t *testing.T) {
 		}
 	}
 	route := src("route.go")
-	ids := regexp.MustCompile(`p\.id\("([a-z-]+)"\)|invalid\("([a-z]+-[a-z-]+)"|const name = "([a-z-]+)"`).FindAllStringSubmatch(route, -1)
+	ids := regexp.MustCompile(`p\.id\("([a-z-]+)"\)|invalid\("([a-z]+-[a-z-]+)"|const name = "([a-z-]+)"|\{([a-z]+-[a-z-]+)\}`).FindAllStringSubmatch(route, -1)
 	if len(ids) < 12 {
 		t.Fatalf("found %d ID kinds in route.go", len(ids))
 	}
 	for _, m := range ids {
-		kind := m[1] + m[2] + m[3]
+		kind := m[1] + m[2] + m[3] + m[4]
 		if got := (&Error{Status: 400, Target: kind}).LogTarget(); got != kind {
 			t.Errorf("ID kind %q logs as %q", kind, got)
 		}
