@@ -28,9 +28,6 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 	if record {
 		tape, open = ix.tape[:], ix.open[:]
 		lim = len(tape)
-		if maxDepth > len(open) {
-			open = make([]int32, maxDepth)
-		}
 	}
 	n := len(b)
 	depth := 0
@@ -65,6 +62,11 @@ func valid(b []byte, maxDepth int, ix *Index) bool {
 					tape, lim = ix.grow(tape, i)
 				}
 				tape[tn] = token{start: int32(i)}
+				if depth == len(open) {
+					// Deeper than the Index holds: only a document that
+					// nests that deep pays for a longer stack.
+					open = append(open, 0)
+				}
 				open[depth] = int32(tn)
 				tn++
 			}
