@@ -32,12 +32,20 @@ func (h *Handler) serveBatch(ctx context.Context, ev *events.APIGatewayV2HTTPReq
 	if err := checkJSONMediaType(in.contentType); err != nil {
 		return h.fail(x, err)
 	}
+	// Each step is held to the policy its own route (drive, site) and
+	// the batch's token (appid) choose, as it would be sent alone.
+	x.pol.claims = readClaims(in.authorization)
 	cctx := core.Context{Now: h.now(), Policy: h.cfg.Policy}
-	b, berr := core.BuildBatch(body, route.Version, &cctx)
+	b, berr := core.BuildBatchFor(body, route.Version, &cctx, func(r *core.Route) (*core.Policy, string) {
+		return h.choosePolicy(r, &x.pol.claims)
+	})
 	if berr != nil {
 		return h.fail(x, core.AsError(berr))
 	}
 	x.batch = &b
+	if h.wantsDryRun(ev) { // dryrun.go
+		return h.dryRunBatch(x, &b)
+	}
 	deadline := h.budget(ctx, x.start)
 	var failed *core.Error // why the last send got no answer
 	for pending := b.Pending(); len(pending) > 0; {

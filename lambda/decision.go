@@ -140,8 +140,8 @@ func (h *Handler) checkAnswer(x *exchange, route *core.Route, sh *core.Shaped) *
 //	sharelink-shadow: policy.denyAnonymous=would-refuse;stage=request, policy.maxExpiryDays=would-clamp;stage=request
 //	sharelink-reported: policy.anonymous.requirePassword=reported;stage=answer;permission=9d8c7b6a-…
 const (
-	ShadowHeader   = "sharelink-shadow"
-	ReportedHeader = "sharelink-reported"
+	ShadowHeader   = core.ShadowHeader
+	ReportedHeader = core.ReportedHeader
 )
 
 // headers adds sharelink-shadow and sharelink-reported, and exposes them
@@ -150,36 +150,11 @@ func (p *policyState) headers(hd map[string]string, status int) {
 	if e := hd["access-control-expose-headers"]; e != "" {
 		hd["access-control-expose-headers"] = e + ", " + ShadowHeader + ", " + ReportedHeader + ", preference-applied"
 	}
-	var shadow, reported strings.Builder
-	for i := range p.findings {
-		f := &p.findings[i]
-		var b *strings.Builder
-		switch {
-		case f.Shadow():
-			b = &shadow
-		case f.Effect == core.EffectReported && status < 300:
-			b = &reported
-		default:
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f.Rule.Target())
-		b.WriteByte('=')
-		b.WriteString(f.Effect.String())
-		b.WriteString(";stage=")
-		b.WriteString(f.Stage.String())
-		if f.Permission != "" {
-			b.WriteString(";permission=")
-			b.WriteString(safeID(f.Permission))
-		}
+	if v := core.FormatFindings(p.findings, true); v != "" {
+		hd[ShadowHeader] = v
 	}
-	if shadow.Len() > 0 {
-		hd[ShadowHeader] = shadow.String()
-	}
-	if reported.Len() > 0 {
-		hd[ReportedHeader] = reported.String()
+	if v := core.FormatFindings(p.findings, false); v != "" && status < 300 {
+		hd[ReportedHeader] = v
 	}
 }
 
@@ -211,6 +186,7 @@ type termsRecord struct {
 	Roles           []string `json:"roles,omitempty"`
 	Expiry          string   `json:"expiry,omitempty"`
 	HasPassword     bool     `json:"has_password"`
+	ExpiryRemoved   bool     `json:"expiry_removed,omitempty"`
 	RetainInherited *bool    `json:"retain_inherited,omitempty"`
 	Recipients      int      `json:"recipients"`
 	Domains         []string `json:"domains,omitempty"`
@@ -244,7 +220,7 @@ type adjustedRecord struct {
 }
 
 func (h *Handler) terms(t *core.Terms, hashes bool) termsRecord {
-	r := termsRecord{Roles: t.Roles(), HasPassword: t.Password, Recipients: len(t.Recipients)}
+	r := termsRecord{Roles: t.Roles(), HasPassword: t.Password, Recipients: len(t.Recipients), ExpiryRemoved: t.ExpiryRemoved}
 	if t.Type != 0 {
 		r.Type = t.Type.String()
 	}
@@ -310,6 +286,8 @@ func (x *exchange) outcome() string {
 	switch {
 	case x.pol.dryRun:
 		return "dry-run"
+	case x.errCode == core.CodeFailedDependency:
+		return "failed-dependency" // a batch step not run: a step it depends on failed
 	case x.status >= 200 && x.status < 300:
 		return "allowed"
 	case x.status == 401 && x.attempts == 0:
@@ -334,16 +312,69 @@ func (x *exchange) outcome() string {
 // and keyed hashes; never a token, a password, a path, a name, a message
 // or an address.
 func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Route) {
+	if x.action.IsBatch() {
+		if x.batch != nil {
+			h.logStepDecisions(ctx, x)
+		}
+		return
+	}
 	if !x.action.Shares() {
 		return
 	}
+	h.writeDecision(ctx, x, route, -1, x.requestID)
+}
+
+// logStepDecisions writes the decision record of each sharing step of a
+// batch, as the step alone would have its own: the batch's request ids,
+// the step's index (never its id or url, which the caller wrote), and
+// Graph's request-id of the step when it answered one.
+func (h *Handler) logStepDecisions(ctx context.Context, x *exchange) {
+	for i := range x.batch.Steps {
+		st := &x.batch.Steps[i]
+		if !st.Route.Action.Shares() {
+			continue
+		}
+		sx := exchange{action: st.Route.Action, version: x.batch.Version, requestID: x.requestID,
+			clientRequestID: x.clientRequestID, status: st.Answer.Status}
+		sx.pol = policyState{policy: st.Policy, name: st.PolicyName, claims: x.pol.claims, route: &st.Route,
+			dryRun: x.pol.dryRun && st.Forward}
+		sx.pol.request(&st.Request)
+		if st.AnswerChecked {
+			sx.pol.answer, sx.pol.answerChecked = st.Checked, true
+			sx.pol.findings = st.Findings()
+		}
+		if st.Err == nil || st.AnswerChecked {
+			sx.adjusted = st.Adjusted()
+		}
+		if st.Err != nil {
+			sx.errCode, sx.errTarget = st.Err.Code, st.Err.Target
+		}
+		graphID := x.requestID
+		if st.Upstream {
+			sx.attempts, sx.upstreamStatus = st.Sends, st.UpstreamStatus
+			if v, ok := st.Answer.Header("request-id"); ok && v != "" {
+				graphID = v
+			}
+		}
+		h.writeDecision(ctx, &sx, &st.Route, i, graphID)
+	}
+}
+
+// writeDecision writes one record; step is the index of a batch step (-1
+// for a request alone), graphID Graph's request-id when it answered.
+func (h *Handler) writeDecision(ctx context.Context, x *exchange, route *core.Route, step int, graphID string) {
 	p := &x.pol
-	attrs := make([]slog.Attr, 0, 24)
+	attrs := make([]slog.Attr, 0, 26)
 	attrs = append(attrs,
 		slog.String("kind", "decision"),
 		slog.Int("v", DecisionVersion),
 		slog.String("request_id", x.requestID),
 		slog.String("client_request_id", x.clientRequestID),
+	)
+	if step >= 0 {
+		attrs = append(attrs, slog.Int("batch_step", step))
+	}
+	attrs = append(attrs,
 		slog.String("action", x.action.String()),
 		slog.String("version", x.version.String()),
 		slog.String("tenant", p.claims.TenantID),
@@ -397,7 +428,7 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 		attrs = append(attrs, slog.Any("adjusted", adjustedRecords(x.adjusted)))
 	}
 	if x.attempts > 0 {
-		attrs = append(attrs, slog.String("graph_request_id", x.requestID), slog.Int("upstream_status", x.upstreamStatus))
+		attrs = append(attrs, slog.String("graph_request_id", safeID(graphID)), slog.Int("upstream_status", x.upstreamStatus))
 	}
 	attrs = append(attrs, slog.Int("status", x.status), slog.String("outcome", x.outcome()))
 	if x.errCode != "" {
@@ -411,18 +442,7 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 
 // safeID keeps an id Graph or a route gave when it is made of the
 // characters Graph's ids use (drive ids hold '!'); else a placeholder.
-func safeID(s string) string {
-	if len(s) > 128 {
-		return "(redacted)"
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.=!,", c) >= 0) {
-			return "(redacted)"
-		}
-	}
-	return s
-}
+func safeID(s string) string { return core.SafeID(s) }
 
 func ruleRecords(fs []core.Finding) []ruleRecord {
 	rules := make([]ruleRecord, 0, len(fs))

@@ -1,0 +1,246 @@
+package lambda
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sharelink/sharelink/tests/graphsim"
+)
+
+// The answer check and the decision record of invite, permission update
+// and revokeGrants, against graphsim's DemoPolicySeed.
+
+var (
+	plansInvite    = "/v1.0/me/drive/items/" + graphsim.DemoPlansID + "/invite"
+	appPlansInvite = "/v1.0/drives/" + graphsim.DemoAliceDriveID + "/items/" + graphsim.DemoPlansID + "/invite"
+	legacyAnonym   = "/v1.0/me/drive/items/" + graphsim.DemoReportID + "/permissions/" + graphsim.DemoLegacyAnonymousLinkID
+)
+
+// Invite's answer is held to the roles rule: bob already writes on
+// Plans, and Graph keeps the higher role when he is invited to read, so
+// the answer holds a write grant the policy does not allow: refused,
+// naming the rule and the permission Graph answered with.
+func TestInviteAnswerRoles(t *testing.T) {
+	e := newPolicyEnv(t, `{"allowedRoles":["read"]}`)
+	r := e.do(req{method: "POST", path: plansInvite,
+		body: `{"recipients":[{"email":"bob@contoso.com"}],"roles":["read"],"requireSignIn":true,"sendInvitation":false}`})
+	wantRefusal(t, r, "policy.allowedRoles", "")
+	if !strings.Contains(r.Body, "Graph answered with permission '") {
+		t.Errorf("the refusal names no permission: %s", r.Body)
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 1 || ds[0]["outcome"] != "refused-answer" || ds[0]["action"] != "invite" {
+		t.Fatalf("decisions %v", ds)
+	}
+	if got := dig(ds[0], "returned.0.roles"); !equalJSON(got, []string{"write"}) {
+		t.Errorf("returned roles %v", got)
+	}
+	if got := dig(ds[0], "rules.0.permission_id"); got == nil || got == "" {
+		t.Errorf("the answer's rule names no permission: %v", ds[0]["rules"])
+	}
+}
+
+// Graph's 207: only the recipients Graph shared with are held to the
+// policy; an entry with an error (a new guest an application may not
+// invite) is not a permission and is skipped. The shadow domain rule
+// fires on the request (the guest's domain), and on the answer not at
+// all: bob's grant is in contoso.com, the guest's failed entry is not
+// judged.
+func TestInvite207ChecksOnlyTheSuccesses(t *testing.T) {
+	e := newPolicyEnv(t, `{"allowedRecipientDomains":["contoso.com"],"modes":{"allowedRecipientDomains":"shadow"}}`)
+	r := e.as(graphsim.DemoAppToken(), req{method: "POST", path: appPlansInvite,
+		body: `{"recipients":[{"email":"bob@contoso.com"},{"email":"dana@fabrikam.example"}],"roles":["read"],"sendInvitation":false}`})
+	if r.StatusCode != 207 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	if got, want := r.Headers[ShadowHeader], "policy.allowedRecipientDomains=would-refuse;stage=request"; got != want {
+		t.Errorf("%s: %q, want %q", ShadowHeader, got, want)
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 1 {
+		t.Fatalf("%d decisions", len(ds))
+	}
+	if n := len(ds[0]["returned"].([]any)); n != 1 {
+		t.Errorf("%d returned permissions, want bob's alone: %v", n, ds[0]["returned"])
+	}
+	// The same answer with the roles rule enforced: bob's grant holds
+	// write (kept from before), the 207 is refused for it.
+	e2 := newPolicyEnv(t, `{"allowedRoles":["read"]}`)
+	r = e2.as(graphsim.DemoAppToken(), req{method: "POST", path: appPlansInvite,
+		body: `{"recipients":[{"email":"bob@contoso.com"},{"email":"dana@fabrikam.example"}],"roles":["read"],"sendInvitation":false}`})
+	wantRefusal(t, r, "policy.allowedRoles", "")
+}
+
+// A shadow domain rule sees an address of Graph's answer: the invitation
+// made for an outside address.
+func TestInviteAnswerDomainsShadow(t *testing.T) {
+	e := newPolicyEnv(t, `{"allowedRecipientDomains":["contoso.com"],"mode":"shadow"}`)
+	r := e.do(req{method: "POST", path: plansInvite,
+		body: `{"recipients":[{"email":"dana@fabrikam.example"}],"roles":["read"],"sendInvitation":false}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	got := r.Headers[ShadowHeader]
+	if !strings.Contains(got, "policy.allowedRecipientDomains=would-refuse;stage=request") ||
+		!strings.Contains(got, "policy.allowedRecipientDomains=would-refuse;stage=answer;permission=") {
+		t.Errorf("%s: %q", ShadowHeader, got)
+	}
+}
+
+// PATCH's answer: the updated link is held to the link rules and the
+// roles rule, and refused naming the permission.
+func TestUpdateAnswerRefused(t *testing.T) {
+	for _, tt := range []struct{ doc, rule string }{
+		{`{"anonymous":{"requirePassword":true}}`, "policy.anonymous.requirePassword"},
+		{`{"allowedRoles":["write"]}`, "policy.allowedRoles"},
+		{`{"denyAnonymous":true}`, "policy.denyAnonymous"},
+	} {
+		e := newPolicyEnv(t, tt.doc)
+		r := e.do(req{method: "PATCH", path: legacyAnonym, body: `{"expirationDateTime":"` + days(5) + `"}`})
+		wantRefusal(t, r, tt.rule, graphsim.DemoLegacyAnonymousLinkID)
+		ds := decisions(e.logs.Lines())
+		if len(ds) != 1 || ds[0]["outcome"] != "refused-answer" || ds[0]["action"] != "updatePermission" ||
+			ds[0]["permission_id"] != graphsim.DemoLegacyAnonymousLinkID {
+			t.Errorf("%s: decisions %v", tt.doc, ds)
+		}
+	}
+}
+
+// An expiry past the maximum in Graph's answer to a PATCH, in shadow:
+// the request and the answer would be refused; the answer names the link.
+func TestUpdateAnswerExpiryShadow(t *testing.T) {
+	e := newPolicyEnv(t, `{"maxExpiryDays":10,"modes":{"maxExpiryDays":"shadow"}}`)
+	r := e.do(req{method: "PATCH", path: legacyAnonym, body: `{"expirationDateTime":"` + days(20) + `"}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	want := "policy.maxExpiryDays=would-refuse;stage=request, policy.maxExpiryDays=would-refuse;stage=answer;permission=" + graphsim.DemoLegacyAnonymousLinkID
+	if got := r.Headers[ShadowHeader]; got != want {
+		t.Errorf("%s: %q, want %q", ShadowHeader, got, want)
+	}
+}
+
+// Graph clamps an anonymous link's expiry on PATCH too, silently:
+// reported by=graph. An expiry removed (null) and set back by the policy
+// is then clamped by Graph again; both changes are reported.
+func TestUpdateGraphClamps(t *testing.T) {
+	e := newPolicyEnv(t, `{"maxExpiryDays":90}`)
+	far := days(60)
+	r := e.do(req{method: "PATCH", path: legacyAnonym, body: `{"expirationDateTime":"` + far + `"}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	if got, want := r.Headers[AdjustedHeader], "expirationDateTime="+graphLimit()+";by=graph;from="+far; got != want {
+		t.Errorf("%s: %q, want %q", AdjustedHeader, got, want)
+	}
+	e = newPolicyEnv(t, `{"maxExpiryDays":60,"expiryAction":"clamp"}`)
+	r = e.do(req{method: "PATCH", path: legacyAnonym, body: `{"expirationDateTime":null}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	got := r.Headers[AdjustedHeader]
+	if !strings.Contains(got, ";rule=policy.maxExpiryDays") || !strings.Contains(got, "expirationDateTime="+graphLimit()+";by=graph;from=") {
+		t.Errorf("%s: %q", AdjustedHeader, got)
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 1 || dig(ds[0], "requested.expiry_removed") != true || dig(ds[0], "applied.expiry") == nil {
+		t.Errorf("decision %v", ds)
+	}
+	// A PATCH that sends no expiry reports none of Graph's.
+	e = newPolicyEnv(t, ``)
+	r = e.do(req{method: "PATCH", path: "/v1.0/me/drive/items/" + graphsim.DemoPlansID + "/permissions/" + bobGrant(t, e), body: `{"roles":["read"]}`})
+	if r.StatusCode != 200 || r.Headers[AdjustedHeader] != "" {
+		t.Errorf("%d %q %s", r.StatusCode, r.Headers[AdjustedHeader], r.Body)
+	}
+}
+
+// bobGrant is the id of bob's grant on Plans.
+func bobGrant(t *testing.T, e *env) string {
+	t.Helper()
+	r := e.do(req{path: "/v1.0/me/drive/items/" + graphsim.DemoPlansID + "/permissions"})
+	var c struct {
+		Value []struct {
+			ID          string
+			GrantedToV2 struct{ User struct{ Email string } }
+		}
+	}
+	_ = json.Unmarshal([]byte(r.Body), &c)
+	for _, p := range c.Value {
+		if strings.EqualFold(p.GrantedToV2.User.Email, graphsim.DemoBobUPN) {
+			return p.ID
+		}
+	}
+	t.Fatalf("no grant of bob's on Plans: %s", r.Body)
+	return ""
+}
+
+// The decision records of invite, update and revokeGrants: the terms as
+// requested and applied — recipients counted, their domains, their
+// keyed hashes, roles, expiry, whether a password was given — and never
+// an address, the message or the password.
+func TestDecisionRecordsOfGatewayActions(t *testing.T) {
+	key := "audit-key-0123456789abcdef"
+	e := newPolicyEnv(t, `{"maxExpiryDays":30,"expiryAction":"clamp"}`, func(c *Config) { c.AuditKey = []byte(key) })
+	far := days(90)
+	r := e.do(req{method: "POST", path: plansInvite,
+		body: `{"recipients":[{"email":"Dana@Fabrikam.example"},{"email":"bob@contoso.com"}],"roles":["write"],"expirationDateTime":"` + far +
+			`","message":"plans-message-secret","sendInvitation":false}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("invite %d %s", r.StatusCode, r.Body)
+	}
+	grant := bobGrant(t, e)
+	r = e.do(req{method: "PATCH", path: "/v1.0/me/drive/items/" + graphsim.DemoPlansID + "/permissions/" + grant, body: `{"roles":["read"]}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("update %d %s", r.StatusCode, r.Body)
+	}
+	r = e.createLink(reportLinks, `{"type":"view","scope":"users","recipients":[{"email":"erin@fabrikam.example"}]}`)
+	if r.StatusCode != 201 {
+		t.Fatalf("createLink %d %s", r.StatusCode, r.Body)
+	}
+	link, _ := r.json["id"].(string)
+	r = e.do(req{method: "POST", path: "/beta/me/drive/items/" + graphsim.DemoReportID + "/permissions/" + link + "/revokeGrants",
+		body: `{"grantees":[{"email":"erin@fabrikam.example"}]}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("revokeGrants %d %s", r.StatusCode, r.Body)
+	}
+	ds := decisions(e.logs.Lines())
+	byAction := map[string]map[string]any{}
+	for _, d := range ds {
+		byAction[d["action"].(string)] = d
+	}
+	inv := byAction["invite"]
+	b, _ := json.Marshal(inv)
+	t.Logf("invite: %s", b)
+	for path, want := range map[string]any{
+		"requested.recipients": 2.0, "requested.domains": []string{"fabrikam.example", "contoso.com"},
+		"requested.roles": []string{"write"}, "requested.expiry": far, "requested.has_password": false,
+		"applied.recipients": 2.0, "applied.roles": []string{"write"}, "adjusted.0.rule": "policy.maxExpiryDays",
+		"rules.0.effect": "clamped", "outcome": "allowed", "status": 200.0, "item_id": graphsim.DemoPlansID,
+	} {
+		if got := dig(inv, path); !equalJSON(got, want) {
+			t.Errorf("invite %s: %v, want %v", path, got, want)
+		}
+	}
+	if hs, _ := dig(inv, "requested.recipient_hmacs").([]any); len(hs) != 2 {
+		t.Errorf("invite hmacs %v", hs)
+	}
+	if dig(inv, "applied.recipient_hmacs") != nil || dig(inv, "applied.expiry") == far {
+		t.Errorf("invite applied %v", inv["applied"])
+	}
+	upd := byAction["updatePermission"]
+	if !equalJSON(dig(upd, "requested.roles"), []string{"read"}) || upd["permission_id"] != grant || upd["outcome"] != "allowed" {
+		t.Errorf("update %v", upd)
+	}
+	rv := byAction["revokeGrants"]
+	if dig(rv, "requested.recipients") != 1.0 || !equalJSON(dig(rv, "requested.domains"), []string{"fabrikam.example"}) || rv["outcome"] != "allowed" {
+		t.Errorf("revokeGrants %v", rv)
+	}
+	for _, l := range e.logs.Lines() {
+		for _, s := range []string{"dana", "Dana", "erin@", "bob@contoso.com", "plans-message-secret", key, e.token} {
+			if strings.Contains(l, s) {
+				t.Errorf("a log line holds %q: %s", s, l)
+			}
+		}
+	}
+}
