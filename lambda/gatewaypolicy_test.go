@@ -244,3 +244,166 @@ func TestDecisionRecordsOfGatewayActions(t *testing.T) {
 		}
 	}
 }
+
+// Each sharing step of a batch is held to the policy as it would be
+// alone: the policy its own route chooses (a site override here), the
+// answer check (a legacy link refused inside the batch, naming the rule
+// and the permission), the adjustments and shadow findings in the step's
+// own headers, and one decision record per sharing step with the batch's
+// request ids and the step's index — never the caller's step id or url.
+func TestBatchStepsHeldToPolicy(t *testing.T) {
+	doc := `{"default":{"anonymous":{"requirePassword":true},"denyAnonymous":true,"maxExpiryDays":30,"expiryAction":"clamp",
+	  "modes":{"denyAnonymous":"shadow"}},
+	 "overrides":[{"name":"marketing","match":{"site":"` + graphsim.DemoMarketingSiteID[:strings.LastIndexByte(graphsim.DemoMarketingSiteID, ',')] + `"},
+	  "policy":{"allowedTypes":["view"]}}]}`
+	e := newPolicyEnv(t, doc)
+	far := days(90)
+	budget := "/me/drive/items/" + graphsim.DemoBudgetID + "/createLink"
+	brand := "/sites/" + graphsim.DemoMarketingSiteID + "/drive/items/" + graphsim.DemoBrandID + "/createLink"
+	resp := e.do(req{method: "POST", path: "/v1.0/$batch", body: `{"requests":[
+	 {"id":"caller-step-alpha","method":"POST","url":"` + reportPath("/createLink") + `","headers":{"Content-Type":"application/json"},
+	  "body":{"type":"view","scope":"anonymous","password":"batch-pw-secret","expirationDateTime":"` + days(2) + `"}},
+	 {"id":"caller-step-beta","method":"POST","url":"` + budget + `","headers":{"Content-Type":"application/json"},
+	  "body":{"type":"edit","scope":"organization","expirationDateTime":"` + far + `"}},
+	 {"id":"caller-step-gamma","method":"POST","url":"` + brand + `","headers":{"Content-Type":"application/json"},
+	  "body":{"type":"edit","scope":"organization"}},
+	 {"id":"caller-step-delta","method":"GET","url":"` + reportPath("/permissions") + `"}
+	]}`})
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+	}
+	var a struct{ Responses []stepAnswer }
+	if err := json.Unmarshal([]byte(resp.Body), &a); err != nil || len(a.Responses) != 4 {
+		t.Fatalf("%v %s", err, resp.Body)
+	}
+	rs := a.Responses
+	if code, target := rs[0].errCode(); rs[0].Status != 403 || code != "accessDenied" || target != "policy.anonymous.requirePassword" ||
+		!strings.Contains(string(rs[0].Body), graphsim.DemoLegacyAnonymousLinkID) {
+		t.Errorf("step 0: %d %s", rs[0].Status, rs[0].Body)
+	}
+	wantShadow := "policy.denyAnonymous=would-refuse;stage=request, policy.denyAnonymous=would-refuse;stage=answer;permission=" + graphsim.DemoLegacyAnonymousLinkID
+	if got := rs[0].Headers[ShadowHeader]; got != wantShadow {
+		t.Errorf("step 0 %s: %q, want %q", ShadowHeader, got, wantShadow)
+	}
+	if rs[1].Status != 201 || !strings.Contains(rs[1].Headers[AdjustedHeader], ";rule=policy.maxExpiryDays;from="+far) {
+		t.Errorf("step 1: %d %v %s", rs[1].Status, rs[1].Headers, rs[1].Body)
+	}
+	if code, target := rs[2].errCode(); rs[2].Status != 403 || code != "accessDenied" || target != "policy.allowedTypes" {
+		t.Errorf("step 2 (the marketing override): %d %s", rs[2].Status, rs[2].Body)
+	}
+	if rs[3].Status != 200 {
+		t.Errorf("step 3: %d %s", rs[3].Status, rs[3].Body)
+	}
+	// The batch's own headers carry no step's findings.
+	if resp.Headers[ShadowHeader] != "" || resp.Headers[AdjustedHeader] != "" {
+		t.Errorf("batch headers %v", resp.Headers)
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 3 {
+		t.Fatalf("%d decision records, want one per sharing step: %v", len(ds), ds)
+	}
+	want := []struct {
+		step            float64
+		policy, outcome string
+	}{{0, "default", "refused-answer"}, {1, "default", "allowed"}, {2, "marketing", "refused"}}
+	for i, w := range want {
+		d := ds[i]
+		if d["batch_step"] != w.step || d["policy"] != w.policy || d["outcome"] != w.outcome || d["action"] != "createLink" ||
+			d["request_id"] != resp.Headers["request-id"] || d["client_request_id"] != resp.Headers["client-request-id"] {
+			b, _ := json.Marshal(d)
+			t.Errorf("record %d: %s", i, b)
+		}
+	}
+	if dig(ds[0], "rules.2.permission_id") != graphsim.DemoLegacyAnonymousLinkID || dig(ds[0], "upstream_status") != 200.0 || ds[0]["status"] != 403.0 {
+		t.Errorf("record 0: %v", ds[0])
+	}
+	if dig(ds[1], "adjusted.0.rule") != "policy.maxExpiryDays" || dig(ds[1], "applied.expiry") == far {
+		t.Errorf("record 1: %v", ds[1])
+	}
+	if ds[2]["site_id"] == nil || ds[2]["applied"] != nil {
+		t.Errorf("record 2: %v", ds[2])
+	}
+	b, _ := json.Marshal(ds[1])
+	t.Logf("batch step: %s", b)
+	for _, l := range e.logs.Lines() {
+		for _, s := range []string{"caller-step-", "batch-pw-secret", "/createLink", "/permissions", "/me/drive", e.token} {
+			if strings.Contains(l, s) {
+				t.Errorf("a log line holds %q: %s", s, l)
+			}
+		}
+	}
+}
+
+// A dry run of a batch: each step's local answer, or the step it would
+// send (the password replaced), with its adjustments and the rules that
+// fired; nothing reaches Graph.
+func TestBatchDryRun(t *testing.T) {
+	e := newPolicyEnv(t, `{"maxExpiryDays":30,"expiryAction":"clamp","allowedTypes":["view","edit"]}`, func(c *Config) { c.DryRun = true })
+	far := days(90)
+	resp := e.do(req{method: "POST", path: "/v1.0/$batch", headers: map[string]string{"prefer": "sharelink-dry-run"}, body: `{"requests":[
+	 {"id":"1","method":"POST","url":"` + reportPath("/createLink") + `","headers":{"Content-Type":"application/json"},
+	  "body":{"type":"view","scope":"anonymous","password":"dry-pw-secret","expirationDateTime":"` + far + `"}},
+	 {"id":"2","method":"POST","url":"` + reportPath("/createLink") + `","headers":{"Content-Type":"application/json"},"body":{"type":"embed"}},
+	 {"id":"3","method":"GET","url":"` + reportPath("/permissions") + `","dependsOn":["2"]},
+	 {"id":"4","method":"GET","url":"` + reportPath("/permissions") + `","dependsOn":["1"]}
+	]}`})
+	if resp.StatusCode != 200 || resp.Headers["preference-applied"] != DryRunPreference {
+		t.Fatalf("%d %v %s", resp.StatusCode, resp.Headers, resp.Body)
+	}
+	if n := e.sim.Total(); n != 0 {
+		t.Errorf("%d requests reached graphsim", n)
+	}
+	if strings.Contains(resp.Body, "dry-pw-secret") || !strings.Contains(resp.Body, `"password":"(redacted)"`) {
+		t.Errorf("password: %s", resp.Body)
+	}
+	for path, want := range map[string]any{
+		"dryRun": true, "request.path": "/v1.0/$batch",
+		"steps.0.request.method": "POST", "steps.0.request.url": reportPath("/createLink"),
+		"steps.0.adjusted.0.rule": "policy.maxExpiryDays", "steps.0.decisions.0.effect": "clamped",
+		"steps.1.answer.status": 403.0, "steps.1.answer.body.error.target": "policy.allowedTypes",
+		"steps.2.answer.status": 424.0, "steps.3.dependsOn": []string{"1"}, "steps.3.request.url": reportPath("/permissions"),
+	} {
+		if got := dig(resp.json, path); !equalJSON(got, want) {
+			t.Errorf("%s: %v, want %v", path, got, want)
+		}
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 2 || ds[0]["outcome"] != "dry-run" || ds[1]["outcome"] != "refused" {
+		t.Errorf("decisions %v", ds)
+	}
+}
+
+// A dry run of invite, permission update and revokeGrants: what would be
+// sent, the password replaced, nothing sent.
+func TestDryRunGatewayActions(t *testing.T) {
+	e := newPolicyEnv(t, `{"maxExpiryDays":30,"expiryAction":"clamp"}`, func(c *Config) { c.DryRun = true })
+	dry := map[string]string{"prefer": "return=minimal, sharelink-dry-run"}
+	for _, tt := range []struct{ method, path, body, want string }{
+		{"POST", plansInvite, `{"recipients":[{"email":"dana@fabrikam.example"}],"roles":["read"],"password":"invite-pw-secret","sendInvitation":false}`,
+			`"password":"(redacted)"`},
+		{"PATCH", legacyAnonym, `{"expirationDateTime":null}`, `"expirationDateTime":"`},
+		{"POST", "/beta/me/drive/items/" + graphsim.DemoReportID + "/permissions/" + graphsim.DemoLegacyAnonymousLinkID + "/revokeGrants",
+			`{"grantees":[{"email":"dana@fabrikam.example"}]}`, `"grantees":[{"email":"dana@fabrikam.example"}]`},
+	} {
+		r := e.do(req{method: tt.method, path: tt.path, body: tt.body, headers: dry})
+		if r.StatusCode != 200 || r.Headers["preference-applied"] != DryRunPreference || !strings.Contains(r.Body, tt.want) ||
+			strings.Contains(r.Body, "invite-pw-secret") || dig(r.json, "request.method") != tt.method {
+			t.Errorf("%s %s: %d %s", tt.method, tt.path, r.StatusCode, r.Body)
+		}
+	}
+	if n := e.sim.Total(); n != 0 {
+		t.Errorf("%d requests reached graphsim", n)
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 3 {
+		t.Fatalf("%d decisions", len(ds))
+	}
+	for _, d := range ds {
+		if d["outcome"] != "dry-run" {
+			t.Errorf("decision %v", d)
+		}
+	}
+	if dig(ds[1], "adjusted.0.rule") != "policy.maxExpiryDays" || dig(ds[1], "requested.expiry_removed") != true {
+		t.Errorf("update's dry run: %v", ds[1])
+	}
+}
