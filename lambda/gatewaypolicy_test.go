@@ -407,3 +407,19 @@ func TestDryRunGatewayActions(t *testing.T) {
 		t.Errorf("update's dry run: %v", ds[1])
 	}
 }
+
+// The rules a batch's steps fire are counted as alone, under the step's
+// action.
+func TestBatchStepRuleMetrics(t *testing.T) {
+	e := newPolicyEnv(t, `{"denyAnonymous":true,"mode":"shadow"}`)
+	e.batch("/v1.0/$batch", `{"requests":[{"id":"1","method":"POST","url":"`+reportPath("/createLink")+`","headers":{"Content-Type":"application/json"},"body":{"type":"view","scope":"anonymous"}}]}`, 0)
+	n := 0
+	for _, l := range e.logs.Lines() {
+		if strings.Contains(l, `"RuleFired":1`) && strings.Contains(l, `"action":"createLink"`) && strings.Contains(l, `"rule":"policy.denyAnonymous"`) {
+			n++
+		}
+	}
+	if n != 2 { // the request, and the legacy anonymous link Graph answered with
+		t.Errorf("%d RuleFired lines of the step, want 2: %v", n, e.logs.Lines())
+	}
+}
