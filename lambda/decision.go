@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -397,7 +398,7 @@ func (h *Handler) writeDecision(ctx context.Context, x *exchange, route *core.Ro
 			attrs = append(attrs, slog.String("item_id", id))
 		}
 		if route.PermissionID != "" {
-			attrs = append(attrs, slog.String("permission_id", safeID(route.PermissionID)))
+			attrs = append(attrs, slog.String("permission_id", h.permissionID(route.PermissionID)))
 		}
 	}
 	if p.built {
@@ -409,7 +410,7 @@ func (h *Handler) writeDecision(ctx context.Context, x *exchange, route *core.Ro
 	if len(p.answer.Returned) > 0 {
 		rs := make([]returnedRecord, 0, len(p.answer.Returned))
 		for _, r := range p.answer.Returned {
-			rr := returnedRecord{PermissionID: safeID(r.ID), Kind: r.Kind.String(), Type: r.Type, Scope: r.Scope, HasPassword: r.HasPassword}
+			rr := returnedRecord{PermissionID: h.permissionID(r.ID), Kind: r.Kind.String(), Type: r.Type, Scope: r.Scope, HasPassword: r.HasPassword}
 			if _, err := time.Parse(time.RFC3339Nano, r.Expiration); err == nil {
 				rr.Expiry = r.Expiration
 			}
@@ -423,7 +424,11 @@ func (h *Handler) writeDecision(ctx context.Context, x *exchange, route *core.Ro
 		}
 		attrs = append(attrs, slog.Any("returned", rs))
 	}
-	attrs = append(attrs, slog.Any("rules", ruleRecords(p.findings)))
+	rules := ruleRecords(p.findings)
+	for i := range rules {
+		rules[i].PermissionID = h.permissionID(rules[i].PermissionID)
+	}
+	attrs = append(attrs, slog.Any("rules", rules))
 	if len(x.adjusted) > 0 {
 		attrs = append(attrs, slog.Any("adjusted", adjustedRecords(x.adjusted)))
 	}
@@ -438,6 +443,38 @@ func (h *Handler) writeDecision(ctx context.Context, x *exchange, route *core.Ro
 		attrs = append(attrs, slog.String("aws_request_id", safeToken(lc.AwsRequestID, 64)))
 	}
 	h.log.LogAttrs(ctx, slog.LevelInfo, "decision", attrs...)
+}
+
+// permissionID is a permission id as a record writes it. SharePoint's
+// ids of user grants are the base64 of the grantee's claim
+// ("i:0#.f|membership|bob@contoso.com"): an address in all but name. Such
+// an id (one that decodes to text holding '@') is written as its keyed
+// hash, "hmac:" and 32 hex digits, under SHARELINK_AUDIT_KEY (the same id
+// gives the same hash, so records still correlate), or "(redacted)"
+// without a key. Other ids are written as safeID writes them.
+func (h *Handler) permissionID(s string) string {
+	s = safeID(s)
+	if !encodesAddress(s) {
+		return s
+	}
+	if len(h.cfg.AuditKey) == 0 {
+		return "(redacted)"
+	}
+	m := hmac.New(sha256.New, h.cfg.AuditKey)
+	m.Write([]byte("permission:" + s))
+	return "hmac:" + hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// encodesAddress says whether s is base64 (either alphabet, padded or
+// not) of bytes holding '@'.
+func encodesAddress(s string) bool {
+	t := strings.TrimRight(s, "=")
+	for _, enc := range [...]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil && bytes.IndexByte(b, '@') >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // safeID keeps an id Graph or a route gave when it is made of the
