@@ -52,9 +52,6 @@ const (
 	// requests → step → body: the bodies of the sharing actions are three
 	// levels deep; room is left for the other item actions.
 	batchRequestDepth = 3 + 8
-	// the members of one object or array of a batch request, bodies
-	// included (a createLink of 100 recipients fits).
-	maxBatchMembers = 256
 	// Graph's answers: responses → step → a body as deep as a driveItem.
 	batchResponseDepth = 3 + driveItemDepth
 	maxResponseHeaders = 64

@@ -102,8 +102,12 @@ func (h *Handler) logSteps(ctx context.Context, x *exchange) {
 			}
 		}
 		if st.Upstream && st.Answer.Status < 300 {
-			for _, a := range st.Request.Adjusted {
-				attrs = append(attrs, slog.String("adjusted", a.Property+" by "+a.Rule))
+			for _, a := range st.Adjusted() {
+				by := a.Rule
+				if by == "" {
+					by = a.By // Graph's own change, found in its answer
+				}
+				attrs = append(attrs, slog.String("adjusted", a.Property+" by "+by))
 			}
 		}
 		if x.apigwRequestID != "" {
