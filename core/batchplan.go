@@ -109,12 +109,20 @@ func BuildBatchFor(body []byte, v Version, ctx *Context, choose PolicyChooser) (
 		for _, d := range s.DependsOn {
 			st.DependsOn = append(st.DependsOn, b.Index(d))
 		}
+		st.Policy, st.PolicyName = ctx.Policy, DefaultPolicyName
 		if j := out.failedDependency(i); j >= 0 {
+			// Not run; its route still says what it would have done,
+			// for its decision record.
+			if r, _, e := stepRoute(s, v); e == nil {
+				st.Route = r
+				if choose != nil {
+					st.Policy, st.PolicyName = choose(&st.Route)
+				}
+			}
 			out.answerError(i, failedDependency(out.Steps[j].ID))
 			continue
 		}
 		var e *Error
-		st.Policy, st.PolicyName = ctx.Policy, DefaultPolicyName
 		st.Route, st.Query, st.Request, e = buildStep(s, v, ctx, choose, st)
 		if e != nil {
 			out.answerError(i, e)
@@ -144,22 +152,9 @@ func failedDependency(id string) *Error {
 // On a refusal the Request holds what Build made of the body (the terms
 // and findings), for the decision record.
 func buildStep(s *BatchStep, v Version, ctx *Context, choose PolicyChooser, st *BuiltStep) (Route, string, Request, *Error) {
-	path, rawQuery, _ := strings.Cut(s.URL, "?")
-	if path == "" || path[0] != '/' {
-		path = "/" + path
-	}
-	first, _, _ := strings.Cut(path[1:], "/")
-	if d, ok := percentDecode(first); ok && (equalFoldASCII(d, "v1.0") || equalFoldASCII(d, "beta")) {
-		return Route{}, "", Request{}, notFound("path", "a batch request's url is relative to the batch's version ('/me/drive/…' in /"+
-			v.String()+"/$batch); a url that starts with a version names no route")
-	}
-	route, err := ParseRouteVersion(s.Method, path, v)
-	if err != nil {
-		return Route{}, "", Request{}, AsError(err)
-	}
-	route.Version = v // the batch's: the path names no version
-	if route.Action.IsBatch() {
-		return Route{}, "", Request{}, invalid("url", "a batch cannot hold a $batch request")
+	route, rawQuery, e := stepRoute(s, v)
+	if e != nil {
+		return Route{}, "", Request{}, e
 	}
 	query, err := ParseQuery(route.Action, rawQuery)
 	if err != nil {
@@ -187,6 +182,29 @@ func buildStep(s *BatchStep, v Version, ctx *Context, choose PolicyChooser, st *
 		return route, "", req, AsError(err)
 	}
 	return route, query, req, nil
+}
+
+// stepRoute is the route of a step's url under the batch's version v,
+// and the url's raw query.
+func stepRoute(s *BatchStep, v Version) (Route, string, *Error) {
+	path, rawQuery, _ := strings.Cut(s.URL, "?")
+	if path == "" || path[0] != '/' {
+		path = "/" + path
+	}
+	first, _, _ := strings.Cut(path[1:], "/")
+	if d, ok := percentDecode(first); ok && (equalFoldASCII(d, "v1.0") || equalFoldASCII(d, "beta")) {
+		return Route{}, "", notFound("path", "a batch request's url is relative to the batch's version ('/me/drive/…' in /"+
+			v.String()+"/$batch); a url that starts with a version names no route")
+	}
+	route, err := ParseRouteVersion(s.Method, path, v)
+	if err != nil {
+		return Route{}, "", AsError(err)
+	}
+	route.Version = v // the batch's: the path names no version
+	if route.Action.IsBatch() {
+		return Route{}, "", invalid("url", "a batch cannot hold a $batch request")
+	}
+	return route, rawQuery, nil
 }
 
 // identityCoding: a Content-Encoding of identity entries only.

@@ -425,3 +425,24 @@ func TestBatchStepRuleMetrics(t *testing.T) {
 		t.Errorf("%d RuleFired lines of the step, want 2: %v", n, e.logs.Lines())
 	}
 }
+
+// A sharing step not run because the step it depends on was refused
+// has its record too: it shared nothing, and says why.
+func TestBatchStepNotRunRecorded(t *testing.T) {
+	e := newPolicyEnv(t, `{"denyAnonymous":true}`)
+	rs := e.batch("/v1.0/$batch", `{"requests":[
+	 {"id":"1","method":"POST","url":"`+reportPath("/createLink")+`","headers":{"Content-Type":"application/json"},"body":{"type":"view","scope":"anonymous"}},
+	 {"id":"2","method":"POST","url":"`+reportPath("/invite")+`","headers":{"Content-Type":"application/json"},
+	  "body":{"recipients":[{"email":"bob@contoso.com"}],"roles":["read"]},"dependsOn":["1"]}]}`, 0)
+	if rs[0].Status != 403 || rs[1].Status != 424 {
+		t.Fatalf("%d %d", rs[0].Status, rs[1].Status)
+	}
+	ds := decisions(e.logs.Lines())
+	if len(ds) != 2 || ds[1]["action"] != "invite" || ds[1]["outcome"] != "failed-dependency" || ds[1]["batch_step"] != 1.0 ||
+		ds[1]["status"] != 424.0 || ds[1]["requested"] != nil || ds[0]["outcome"] != "refused" {
+		t.Errorf("decisions %v", ds)
+	}
+	if n := e.sim.Total(); n != 0 {
+		t.Errorf("%d requests reached graphsim", n)
+	}
+}
