@@ -59,24 +59,38 @@ type Answer struct {
 // returned: the permission exists in Graph, and the caller can remove it.
 // The Answer is returned either way, for the decision record.
 func CheckAnswer(r *Route, req *Request, sh *Shaped, ctx *Context) (Answer, error) {
-	a, err := checkAnswer(r.Action.row().checks, req, sh, ctx)
+	a, err := checkAnswer(r.Action, req, sh, ctx)
 	if err != nil {
 		return a, err
 	}
 	return a, nil
 }
 
-func checkAnswer(checks answerChecks, req *Request, sh *Shaped, ctx *Context) (Answer, *Error) {
+// failedEntry says whether e is a recipient that failed in invite's 207
+// answer ({"roles",…,"error":{…}}): no permission, nothing Graph made.
+func failedEntry(e []byte) bool { return gjson.GetBytes(e, "error").Exists() }
+
+func checkAnswer(act Action, req *Request, sh *Shaped, ctx *Context) (Answer, *Error) {
+	checks := act.row().checks
 	var a Answer
 	n := len(sh.Kinds)
-	for i := 0; i < n && i < maxReturned; i++ {
-		a.Returned = append(a.Returned, returned(sh.Entry(i), sh.Kinds[i]))
+	for i := 0; i < n && len(a.Returned) < maxReturned; i++ {
+		if e := sh.Entry(i); !failedEntry(e) {
+			a.Returned = append(a.Returned, returned(e, sh.Kinds[i]))
+		}
 	}
 	if checks == 0 || n == 0 {
 		return a, nil
 	}
-	if checks&checkLink != 0 {
-		a.Adjusted = graphAdjustments(&req.Applied, &a.Returned[0])
+	update := act == ActionUpdatePermission
+	if checks&checkLink != 0 && len(a.Returned) > 0 {
+		if update {
+			// A PATCH names no type or scope: only an expiry it sent (or
+			// removed) can have been changed by Graph.
+			a.Adjusted = graphExpiryAdjustment(&req.Applied, &a.Returned[0])
+		} else {
+			a.Adjusted = graphAdjustments(&req.Applied, &a.Returned[0])
+		}
 	}
 	p := ctx.Policy
 	if p == nil {
@@ -85,8 +99,14 @@ func checkAnswer(checks answerChecks, req *Request, sh *Shaped, ctx *Context) (A
 	k := checker{p: p, stage: StageAnswer}
 	for i := 0; i < n; i++ {
 		e := sh.Entry(i)
+		if failedEntry(e) {
+			continue // a recipient Graph did not share with: nothing to hold
+		}
 		k.perm = gjson.GetBytes(e, "id").Str
-		if checks&checkLink != 0 && i == 0 && k.link(e, ctx.Now) {
+		// The link rules hold the answer's link: createLink's always is
+		// one; a PATCH may update a user grant or an invitation.
+		isLink := !update || gjson.GetBytes(e, "link").Exists()
+		if checks&checkLink != 0 && i == 0 && isLink && k.link(e, ctx.Now) {
 			break
 		}
 		if gjson.GetBytes(e, "link.scope").Str == "existingAccess" {
@@ -163,6 +183,31 @@ func graphAdjustments(sent *Terms, got *Returned) []Adjustment {
 		adj = append(adj, graphAdjustment("expirationDateTime", from, to))
 	}
 	return adj
+}
+
+// graphExpiryAdjustment is Graph's change to the expiry a permission
+// update sent: shortened (a tenant's maximum), set where the update
+// removed it (From "none"), or dropped. An update that sent no expiry
+// changed none.
+func graphExpiryAdjustment(sent *Terms, got *Returned) []Adjustment {
+	if sent.Expiration.IsZero() && !sent.ExpiryRemoved {
+		return nil
+	}
+	from := "none"
+	if !sent.Expiration.IsZero() {
+		from = sent.Expiration.UTC().Format(time.RFC3339)
+	}
+	to := got.Expiration
+	if t, err := time.Parse(time.RFC3339Nano, to); err == nil {
+		to = t.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	if to == "" {
+		to = "none"
+	}
+	if from == to {
+		return nil
+	}
+	return []Adjustment{graphAdjustment("expirationDateTime", from, to)}
 }
 
 func enumOrEmpty(s string, ok bool) string {

@@ -52,9 +52,6 @@ const (
 	// requests → step → body: the bodies of the sharing actions are three
 	// levels deep; room is left for the other item actions.
 	batchRequestDepth = 3 + 8
-	// the members of one object or array of a batch request, bodies
-	// included (a createLink of 100 recipients fits).
-	maxBatchMembers = 256
 	// Graph's answers: responses → step → a body as deep as a driveItem.
 	batchResponseDepth = 3 + driveItemDepth
 	maxResponseHeaders = 64
@@ -147,14 +144,23 @@ func ParseBatch(body []byte) (Batch, error) {
 }
 
 func parseBatch(body []byte) (Batch, *Error) {
+	return walker{}.batch(body)
+}
+
+// batch reads a batch body as every request body is read: jsontext.Check
+// (depth, UTF-8, one value), then the walker over each object — members
+// bounded, a repeated key refused, lone surrogate escapes refused. A
+// step's body is kept as written; Build reads it with the walker of its
+// action when the step is checked.
+func (w walker) batch(body []byte) (Batch, *Error) {
 	var b Batch
-	if err := checkBody(body, batchRequestDepth, maxBatchMembers); err != nil {
-		return b, err
+	if p, key := jsontext.Check(body, batchRequestDepth); p != jsontext.OK {
+		return b, bodyError(p, key)
 	}
-	var seen [4]string
+	w = w.of(body)
 	var err *Error
 	var requests gjson.Result
-	dup := jsontext.Members(jsontext.Parse(body), seen[:0], func(k string, v gjson.Result) bool {
+	dup, werr := w.members(jsontext.Parse(body), "body", segmentForMessage, func(k string, v gjson.Result) bool {
 		switch {
 		case jsontext.IsAnnotation(k):
 		case k == "requests":
@@ -164,6 +170,9 @@ func parseBatch(body []byte) (Batch, *Error) {
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return b, werr
+	}
 	if dup != "" {
 		return b, duplicateProperty(dup)
 	}
@@ -187,7 +196,7 @@ func parseBatch(body []byte) (Batch, *Error) {
 	b.Steps = make([]BatchStep, 0, n)
 	requests.ForEach(func(_, v gjson.Result) bool {
 		var s BatchStep
-		s, err = parseStep(v, "requests["+strconv.Itoa(len(b.Steps))+"]")
+		s, err = w.step(v, "requests["+strconv.Itoa(len(b.Steps))+"]")
 		if err == nil {
 			if j := stepIndex(b.Steps, s.ID); j >= 0 {
 				err = invalid("requests["+strconv.Itoa(len(b.Steps))+"].id",
@@ -206,19 +215,24 @@ func parseBatch(body []byte) (Batch, *Error) {
 	return b, nil
 }
 
-func parseStep(v gjson.Result, at string) (BatchStep, *Error) {
+func (w walker) step(v gjson.Result, at string) (BatchStep, *Error) {
 	var s BatchStep
 	if !v.IsObject() {
 		return s, invalid(at, "each request of a batch is an object, not "+jsontext.TypeName(v))
 	}
-	var seen [8]string
 	var err *Error
 	var headers, body, deps gjson.Result
-	dup := jsontext.Members(v, seen[:0], func(k string, val gjson.Result) bool {
+	member := func(k string) string {
+		if k == "" {
+			return at
+		}
+		return at + "." + segmentForMessage(k)
+	}
+	dup, werr := w.members(v, at, member, func(k string, val gjson.Result) bool {
 		if jsontext.IsAnnotation(k) {
 			return true
 		}
-		t := at + "." + segmentForMessage(k)
+		t := member(k)
 		switch k {
 		case "id":
 			s.ID, err = stepString(val, t, maxStepID)
@@ -233,13 +247,13 @@ func parseStep(v gjson.Result, at string) (BatchStep, *Error) {
 		case "dependsOn":
 			deps = val
 		default:
-			if k == "" {
-				t = at
-			}
 			err = invalid(t, "'"+segmentForMessage(k)+"' is not a property of a batch request")
 		}
 		return err == nil
 	})
+	if werr != nil {
+		return s, werr
+	}
 	if dup != "" {
 		return s, invalid(at+"."+segmentForMessage(dup), "'"+segmentForMessage(dup)+"' appears more than once in the request")
 	}
@@ -385,7 +399,7 @@ func parseStepHeaders(v gjson.Result, at string) ([]Header, *Error) {
 		switch {
 		case len(hs) == maxStepHeaders:
 			err = invalid(at, "a request has at most "+strconv.Itoa(maxStepHeaders)+" headers")
-		case !validHeaderName(name):
+		case !validHeaderName(name) || jsontext.LoneSurrogate(k.Raw):
 			if name == "" {
 				t = at
 			}
@@ -398,6 +412,8 @@ func parseStepHeaders(v gjson.Result, at string) ([]Header, *Error) {
 			err = invalid(t, "the value of '"+name+"' is longer than "+strconv.Itoa(maxHeaderValue)+" bytes")
 		case !validHeaderValue(val.Str):
 			err = invalid(t, "the value of '"+name+"' contains a control character")
+		case jsontext.LoneSurrogate(val.Raw):
+			err = invalid(t, "the value of '"+name+"' holds "+loneSurrogate)
 		default:
 			if _, dup := headerOf(hs, name); dup {
 				err = invalid(t, "the header '"+name+"' appears more than once, whatever its case")
@@ -501,6 +517,8 @@ func parseDependsOn(v gjson.Result, at string) ([]string, *Error) {
 			err = invalid(at, "a request depends on at most the 19 others of its batch")
 		case e.Type != gjson.String || e.Str == "":
 			err = invalid(at, "each entry of 'dependsOn' is the id of another request, not "+jsontext.TypeName(e))
+		case jsontext.LoneSurrogate(e.Raw):
+			err = invalid(at, "an entry of 'dependsOn' holds "+loneSurrogate)
 		default:
 			for _, id := range ids {
 				if strings.EqualFold(id, e.Str) {

@@ -205,7 +205,12 @@ func TestBatchErrors(t *testing.T) {
 		{"dependsOn twice", batchOf(step(``), `{"id":"2","method":"GET","url":"/me","dependsOn":["1","1"]}`), "requests[1].dependsOn"},
 		{"cycle", batchOf(step(`,"dependsOn":["3"]`), `{"id":"2","method":"GET","url":"/me"}`, `{"id":"3","method":"GET","url":"/me","dependsOn":["1"]}`), "requests[0].dependsOn"},
 		{"too deep", batchOf(step(`,"body":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{}}}}}}}}}` + jsonCT)), "requests"},
-		{"too many members", `{` + strings.Repeat(`"@odata.x":1,`, 300) + `"requests":[]}`, "body"},
+		{"too many members", `{` + manyAnnotations(300) + `,"requests":[]}`, "body"},
+		{"a repeated annotation", `{` + strings.Repeat(`"@odata.x":1,`, 300) + `"requests":[]}`, "@odata.x"},
+		{"a lone surrogate in a url", batchOf(`{"id":"1","method":"GET","url":"/me/\ud800"}`), "requests[0].url"},
+		{"a lone surrogate in a key", batchOf(`{"id":"1","method":"GET","url":"/me","\udc00":1}`), "requests[0]"},
+		{"a lone surrogate in a header", batchOf(step(`,"headers":{"Prefer":"a\ud800"}`)), "requests[0].headers.Prefer"},
+		{"a lone surrogate in dependsOn", batchOf(step(``), `{"id":"2","method":"GET","url":"/me","dependsOn":["\ud800"]}`), "requests[1].dependsOn"},
 		{"trailing bytes", batchOf(step(``)) + `{}`, "body"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,6 +218,14 @@ func TestBatchErrors(t *testing.T) {
 			wantErr(t, err, tt.target)
 		})
 	}
+}
+
+func manyAnnotations(n int) string {
+	as := make([]string, n)
+	for i := range as {
+		as[i] = `"@odata.x` + strconv.Itoa(i) + `":1`
+	}
+	return strings.Join(as, ",")
 }
 
 func manyHeaders(n int) string {
@@ -491,19 +504,30 @@ func TestBoundsOnHugeInputs(t *testing.T) {
 			_, err := ParsePermissionUpdate([]byte(`{`+ann+`}`), &Context{Now: testNow})
 			return err
 		}},
-		{"batch step", func() error {
-			_, err := ParseBatch([]byte(batchOf(`{` + ann + `,"id":"1","method":"GET","url":"/me"}`)))
+		{"batch", func() error {
+			_, err := ParseBatch([]byte(`{` + ann + `,"requests":[]}`))
 			return err
 		}},
+		// A step's body is read by its action's walker when the step is
+		// built, and refused there, as alone.
 		{"batch body", func() error {
-			_, err := ParseBatch([]byte(batchOf(`{"id":"1","method":"POST","url":"/me","headers":{"Content-Type":"application/json"},"body":{` + ann + `}}`)))
-			return err
+			b, err := BuildBatch([]byte(batchOf(`{"id":"1","method":"POST","url":"/me/drive/items/1/createLink","headers":{"Content-Type":"application/json"},"body":{`+ann+`}}`)), V1, &Context{Now: testNow})
+			if err != nil {
+				return err
+			}
+			if st := &b.Steps[0]; st.Forward || st.Err == nil {
+				return nil
+			}
+			return b.Steps[0].Err
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) { wantErr(t, tt.run(), "body") })
 	}
+	// A step of too many members is refused naming the step.
+	_, err := ParseBatch([]byte(batchOf(`{` + ann + `,"id":"1","method":"GET","url":"/me"}`)))
+	wantErr(t, err, "requests[0]")
 	// Graph's answer: members past the bounds stop the walk.
-	_, err := ParseBatchResponse([]byte(`{"responses":[{`+ann+`}]}`), []string{"1"})
+	_, err = ParseBatchResponse([]byte(`{"responses":[{`+ann+`}]}`), []string{"1"})
 	if e, ok := err.(*Error); !ok || e.Status != 502 {
 		t.Fatalf("%v", err)
 	}

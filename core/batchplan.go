@@ -44,6 +44,20 @@ type BuiltStep struct {
 	// batches the step was sent in).
 	Upstream bool
 	Sends    int
+	// UpstreamStatus is the status of Graph's last answer to the step
+	// (its own, or the whole batch's when Graph refused the batch).
+	UpstreamStatus int
+	// Policy is the policy the step was held to and PolicyName its name
+	// (BuildBatchFor's choice for the step's route; ctx's policy and
+	// DefaultPolicyName with BuildBatch).
+	Policy     *Policy
+	PolicyName string
+	// Checked is what CheckAnswer found in Graph's 2xx answer to a
+	// sharing step (AnswerChecked set): the permissions, Graph's own
+	// changes, the answer's findings. A step whose answer the policy
+	// refuses is answered with that 403.
+	Checked       Answer
+	AnswerChecked bool
 	// retry holds a throttled step's Retry-After, when Graph gave one.
 	retryAfter    time.Duration
 	hasRetryAfter bool
@@ -70,6 +84,19 @@ func BatchPath(v Version) string { return "/" + v.String() + "/$batch" }
 // on a failed one is answered 424 failedDependency and never forwarded.
 // The batch's Authorization is the caller's to check, once.
 func BuildBatch(body []byte, v Version, ctx *Context) (BuiltBatch, error) {
+	return BuildBatchFor(body, v, ctx, nil)
+}
+
+// PolicyChooser picks the policy a step is held to from its route (the
+// drive and site it names, RouteSubject) and says its name for the
+// decision record; a host adds what the route does not hold (the
+// batch's token's appid).
+type PolicyChooser func(r *Route) (*Policy, string)
+
+// BuildBatchFor is BuildBatch with each step held to the policy choose
+// picks for its own route, as the step sent alone would be; nil: ctx's
+// policy for every step.
+func BuildBatchFor(body []byte, v Version, ctx *Context, choose PolicyChooser) (BuiltBatch, error) {
 	b, err := ParseBatch(body)
 	if err != nil {
 		return BuiltBatch{}, err
@@ -82,12 +109,21 @@ func BuildBatch(body []byte, v Version, ctx *Context) (BuiltBatch, error) {
 		for _, d := range s.DependsOn {
 			st.DependsOn = append(st.DependsOn, b.Index(d))
 		}
+		st.Policy, st.PolicyName = ctx.Policy, DefaultPolicyName
 		if j := out.failedDependency(i); j >= 0 {
+			// Not run; its route still says what it would have done,
+			// for its decision record.
+			if r, _, e := stepRoute(s, v); e == nil {
+				st.Route = r
+				if choose != nil {
+					st.Policy, st.PolicyName = choose(&st.Route)
+				}
+			}
 			out.answerError(i, failedDependency(out.Steps[j].ID))
 			continue
 		}
 		var e *Error
-		st.Route, st.Query, st.Request, e = buildStep(s, v, ctx)
+		st.Route, st.Query, st.Request, e = buildStep(s, v, ctx, choose, st)
 		if e != nil {
 			out.answerError(i, e)
 			continue
@@ -113,23 +149,12 @@ func failedDependency(id string) *Error {
 }
 
 // buildStep checks one step as if it were sent alone.
-func buildStep(s *BatchStep, v Version, ctx *Context) (Route, string, Request, *Error) {
-	path, rawQuery, _ := strings.Cut(s.URL, "?")
-	if path == "" || path[0] != '/' {
-		path = "/" + path
-	}
-	first, _, _ := strings.Cut(path[1:], "/")
-	if d, ok := percentDecode(first); ok && (equalFoldASCII(d, "v1.0") || equalFoldASCII(d, "beta")) {
-		return Route{}, "", Request{}, notFound("path", "a batch request's url is relative to the batch's version ('/me/drive/…' in /"+
-			v.String()+"/$batch); a url that starts with a version names no route")
-	}
-	route, err := ParseRouteVersion(s.Method, path, v)
-	if err != nil {
-		return Route{}, "", Request{}, AsError(err)
-	}
-	route.Version = v // the batch's: the path names no version
-	if route.Action.IsBatch() {
-		return Route{}, "", Request{}, invalid("url", "a batch cannot hold a $batch request")
+// On a refusal the Request holds what Build made of the body (the terms
+// and findings), for the decision record.
+func buildStep(s *BatchStep, v Version, ctx *Context, choose PolicyChooser, st *BuiltStep) (Route, string, Request, *Error) {
+	route, rawQuery, e := stepRoute(s, v)
+	if e != nil {
+		return Route{}, "", Request{}, e
 	}
 	query, err := ParseQuery(route.Action, rawQuery)
 	if err != nil {
@@ -147,11 +172,39 @@ func buildStep(s *BatchStep, v Version, ctx *Context) (Route, string, Request, *
 		}
 		body = s.Body
 	}
-	req, err := Build(&route, body, ctx)
+	c := *ctx
+	if choose != nil {
+		c.Policy, st.PolicyName = choose(&route)
+		st.Policy = c.Policy
+	}
+	req, err := Build(&route, body, &c)
 	if err != nil {
-		return route, "", Request{}, AsError(err)
+		return route, "", req, AsError(err)
 	}
 	return route, query, req, nil
+}
+
+// stepRoute is the route of a step's url under the batch's version v,
+// and the url's raw query.
+func stepRoute(s *BatchStep, v Version) (Route, string, *Error) {
+	path, rawQuery, _ := strings.Cut(s.URL, "?")
+	if path == "" || path[0] != '/' {
+		path = "/" + path
+	}
+	first, _, _ := strings.Cut(path[1:], "/")
+	if d, ok := percentDecode(first); ok && (equalFoldASCII(d, "v1.0") || equalFoldASCII(d, "beta")) {
+		return Route{}, "", notFound("path", "a batch request's url is relative to the batch's version ('/me/drive/…' in /"+
+			v.String()+"/$batch); a url that starts with a version names no route")
+	}
+	route, err := ParseRouteVersion(s.Method, path, v)
+	if err != nil {
+		return Route{}, "", AsError(err)
+	}
+	route.Version = v // the batch's: the path names no version
+	if route.Action.IsBatch() {
+		return Route{}, "", invalid("url", "a batch cannot hold a $batch request")
+	}
+	return route, rawQuery, nil
 }
 
 // identityCoding: a Content-Encoding of identity entries only.
@@ -197,6 +250,43 @@ func (b *BuiltBatch) answerError(i int, e *Error) {
 	if e.Allow != "" {
 		st.Answer.Headers = append(st.Answer.Headers, Header{Name: "allow", Value: e.Allow})
 	}
+	st.Answer.Headers = st.policyHeaders(st.Answer.Headers)
+}
+
+// Findings are the rules that fired on the step: on its request, then on
+// Graph's answer.
+func (st *BuiltStep) Findings() []Finding {
+	if !st.AnswerChecked || len(st.Checked.Findings) == 0 {
+		return st.Request.Findings
+	}
+	return append(append([]Finding(nil), st.Request.Findings...), st.Checked.Findings...)
+}
+
+// Adjusted is what was changed in the step: by the policy, then by
+// Graph, found in its answer.
+func (st *BuiltStep) Adjusted() []Adjustment {
+	if len(st.Checked.Adjusted) == 0 {
+		return st.Request.Adjusted
+	}
+	return append(append([]Adjustment(nil), st.Request.Adjusted...), st.Checked.Adjusted...)
+}
+
+// policyHeaders adds the step's sharelink-shadow and, on a success,
+// sharelink-adjusted and sharelink-reported, as a request alone gets
+// them.
+func (st *BuiltStep) policyHeaders(hs []Header) []Header {
+	ok := st.Answer.Status >= 200 && st.Answer.Status < 300
+	if adj := st.Adjusted(); ok && st.Upstream && len(adj) > 0 {
+		hs = append(hs, Header{Name: AdjustedHeader, Value: FormatAdjusted(adj)})
+	}
+	fs := st.Findings()
+	if v := FormatFindings(fs, true); v != "" {
+		hs = append(hs, Header{Name: ShadowHeader, Value: v})
+	}
+	if v := FormatFindings(fs, false); ok && v != "" {
+		hs = append(hs, Header{Name: ReportedHeader, Value: v})
+	}
+	return hs
 }
 
 // Pending lists the forwarded steps without a final answer, in the order
@@ -263,6 +353,7 @@ func (b *BuiltBatch) Absorb(sent []int, status int, retryAfter string, body []by
 	if status != 200 {
 		u := ParseUpstreamError(status, retryAfter, body, now)
 		for _, i := range sent {
+			b.Steps[i].UpstreamStatus = status
 			b.answerUpstream(i, &u, "")
 			b.Steps[i].Answered = true
 		}
@@ -335,20 +426,32 @@ func (b *BuiltBatch) Absorb(sent []int, status int, retryAfter string, body []by
 func (b *BuiltBatch) absorbStep(i int, r *StepResponse, now time.Time) bool {
 	st := &b.Steps[i]
 	st.Err = nil
+	st.Checked, st.AnswerChecked = Answer{}, false
+	st.UpstreamStatus = r.Status
 	if r.Status >= 200 && r.Status <= 299 {
 		res, err := Shape(&st.Route, r.Status, r.Body)
 		if err != nil {
 			b.answerError(i, AsError(err))
 			return false
 		}
+		if st.Route.Action.Shares() {
+			// Held to the step's policy as the answer to a request alone
+			// is: a refusal names the rule and the permission Graph made.
+			var e *Error
+			st.Checked, e = checkAnswer(st.Route.Action, &st.Request, &res.Shaped, &Context{Now: now, Policy: st.Policy})
+			st.AnswerChecked = true
+			if e != nil {
+				b.answerError(i, e)
+				st.Answer.Headers = append(st.Answer.Headers, graphIDs(r)...)
+				return false
+			}
+		}
 		st.Answer = StepResponse{ID: st.ID, Status: res.Status, Body: res.Body}
 		if res.Body != nil {
 			st.Answer.Headers = append(st.Answer.Headers, Header{Name: "content-type", Value: "application/json"})
 		}
 		st.Answer.Headers = append(st.Answer.Headers, graphIDs(r)...)
-		if len(st.Request.Adjusted) > 0 {
-			st.Answer.Headers = append(st.Answer.Headers, Header{Name: AdjustedHeader, Value: FormatAdjusted(st.Request.Adjusted)})
-		}
+		st.Answer.Headers = st.policyHeaders(st.Answer.Headers)
 		return false
 	}
 	ra, _ := r.Header("Retry-After")
@@ -392,6 +495,7 @@ func (b *BuiltBatch) answerUpstream(i int, u *UpstreamError, retryAfter string) 
 	if u.HasRetryAfter && retryAfter != "" {
 		st.Answer.Headers = append(st.Answer.Headers, Header{Name: "retry-after", Value: strconv.FormatInt(u.RetryAfterSeconds(), 10)})
 	}
+	st.Answer.Headers = st.policyHeaders(st.Answer.Headers)
 }
 
 // Finish makes every answer final: a step still waiting for a retry keeps

@@ -241,3 +241,70 @@ func FuzzBuildBatch(f *testing.F) {
 		}
 	})
 }
+
+// A step's Graph answer is held to the step's policy as alone (ShapeBatch,
+// the plugin's path, included): an answer breaking an enforced rule is
+// the step's 403 naming the rule and the permission; shadow findings and
+// Graph's changes are in the step's own headers; each step is held to
+// the policy the chooser picks for its route.
+func TestBatchStepAnswerChecked(t *testing.T) {
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	strict := &Policy{AnonymousRequirePassword: true}
+	shadow := &Policy{AnonymousRequirePassword: true}
+	for r := range shadow.Modes {
+		shadow.Modes[r] = ModeShadow
+	}
+	choose := func(r *Route) (*Policy, string) {
+		if RouteSubject(r).DriveID == "d1" {
+			return shadow, "loose"
+		}
+		return strict, DefaultPolicyName
+	}
+	link := `{"type":"view","scope":"anonymous","password":"pw-1"}` // Graph answers an old link without one
+	b, err := BuildBatchFor(stepBatch(
+		`{"id":"a","method":"POST","url":"/me/drive/items/1/createLink","headers":{"Content-Type":"application/json"},"body":`+link+`}`,
+		`{"id":"b","method":"POST","url":"/drives/d1/items/1/createLink","headers":{"Content-Type":"application/json"},"body":`+link+`}`,
+		`{"id":"c","method":"POST","url":"/me/drive/items/2/invite","headers":{"Content-Type":"application/json"},"body":{"recipients":[{"email":"a@contoso.com"}],"roles":["read"]}}`,
+	), V1, &Context{Now: now}, choose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Steps[0].PolicyName != DefaultPolicyName || b.Steps[1].PolicyName != "loose" || b.Steps[1].Policy != shadow {
+		t.Fatalf("policies %q %q", b.Steps[0].PolicyName, b.Steps[1].PolicyName)
+	}
+	perm := `{"id":"p-legacy","roles":["read"],"link":{"type":"view","scope":"anonymous","webUrl":"https://x/y"}}`
+	answer := `{"responses":[{"id":"a","status":200,"body":` + perm + `},{"id":"b","status":200,"body":` + perm + `},` +
+		`{"id":"c","status":207,"body":{"value":[{"roles":["write"],"invitation":{"email":"z@fabrikam.example"},"error":{"code":"accessDenied","message":"no"}}]}}]}`
+	var out struct {
+		Responses []struct {
+			ID      string
+			Status  int
+			Headers map[string]string
+			Body    json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(ShapeBatch(&b, 200, "", []byte(answer), now), &out); err != nil {
+		t.Fatal(err)
+	}
+	a, s, c := out.Responses[0], out.Responses[1], out.Responses[2]
+	if a.Status != 403 || !strings.Contains(string(a.Body), `"target":"policy.anonymous.requirePassword"`) || !strings.Contains(string(a.Body), "p-legacy") {
+		t.Errorf("step a: %d %s", a.Status, a.Body)
+	}
+	if st := &b.Steps[0]; !st.AnswerChecked || st.Err == nil || st.UpstreamStatus != 200 || len(st.Checked.Returned) != 1 {
+		t.Errorf("step a: %+v", st)
+	}
+	if s.Status != 200 || s.Headers[ShadowHeader] != "policy.anonymous.requirePassword=would-refuse;stage=answer;permission=p-legacy" ||
+		s.Headers[AdjustedHeader] != "" {
+		t.Errorf("step b: %d %v", s.Status, s.Headers)
+	}
+	// A 207 whose one entry failed: nothing Graph made, nothing judged.
+	if c.Status != 207 || len(b.Steps[2].Checked.Returned) != 0 || len(b.Steps[2].Findings()) != 0 {
+		t.Errorf("step c: %d %s %+v", c.Status, c.Body, b.Steps[2].Checked)
+	}
+	// Graph's change to a step's terms: reported by=graph on the step.
+	b, _ = BuildBatch(stepBatch(`{"id":"a","method":"POST","url":"/me/drive/items/1/createLink","headers":{"Content-Type":"application/json"},"body":{"type":"view"}}`), Beta, &Context{Now: now})
+	_ = json.Unmarshal(ShapeBatch(&b, 200, "", []byte(`{"responses":[{"id":"a","status":201,"body":`+perm+`}]}`), now), &out)
+	if got := out.Responses[0].Headers[AdjustedHeader]; got != "scope=anonymous;by=graph" {
+		t.Errorf("%s: %q", AdjustedHeader, got)
+	}
+}

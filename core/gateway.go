@@ -16,20 +16,21 @@ func buildInvite(v Version, body []byte, ctx Context) (Request, *Error) {
 	}
 	var adj []Adjustment
 	var found []Finding
+	requested := inviteTerms(&in)
 	if ctx.Policy != nil {
 		if adj, found, err = ctx.Policy.holdExpiry(&in.Expiration, false, ctx.Now); err != nil {
-			return Request{Findings: found}, err
+			return Request{Requested: requested, Findings: found}, err
 		}
 		f, err := ctx.Policy.checkAccess(in.Recipients, in.Read, in.Write)
 		if found = append(found, f...); err != nil {
-			return Request{Findings: found}, err
+			return Request{Requested: requested, Findings: found}, err
 		}
 	}
 	return Request{
 		ContentType: jsonMediaType,
 		Body:        in.AppendBody(make([]byte, 0, 64+len(body))),
 		Adjusted:    adj,
-		Findings:    found,
+		Requested:   requested, Applied: inviteTerms(&in), Findings: found,
 	}, nil
 }
 
@@ -44,16 +45,17 @@ func buildPermissionUpdate(_ Version, body []byte, ctx Context) (Request, *Error
 	}
 	var adj []Adjustment
 	var found []Finding
+	requested := updateTerms(&u)
 	if ctx.Policy != nil && u.HasRoles {
 		if found, err = ctx.Policy.checkAccess(nil, u.Read, u.Write); err != nil {
-			return Request{Findings: found}, err
+			return Request{Requested: requested, Findings: found}, err
 		}
 	}
 	if ctx.Policy != nil && (!u.Expiration.IsZero() || u.ClearExpiration) {
 		var f []Finding
 		adj, f, err = ctx.Policy.holdExpiry(&u.Expiration, u.ClearExpiration, ctx.Now)
 		if found = append(found, f...); err != nil {
-			return Request{Findings: found}, err
+			return Request{Requested: requested, Findings: found}, err
 		}
 		if !u.Expiration.IsZero() {
 			u.ClearExpiration = false
@@ -63,7 +65,7 @@ func buildPermissionUpdate(_ Version, body []byte, ctx Context) (Request, *Error
 		ContentType: jsonMediaType,
 		Body:        u.AppendBody(make([]byte, 0, 48)),
 		Adjusted:    adj,
-		Findings:    found,
+		Requested:   requested, Applied: updateTerms(&u), Findings: found,
 	}, nil
 }
 
@@ -78,6 +80,7 @@ func buildRevokeGrants(_ Version, body []byte, _ Context) (Request, *Error) {
 	return Request{
 		ContentType: jsonMediaType,
 		Body:        r.AppendBody(make([]byte, 0, 32+len(body))),
+		Requested:   revokeTerms(&r), Applied: revokeTerms(&r),
 	}, nil
 }
 

@@ -67,6 +67,7 @@ func shapeInviteAnswer(status int, body []byte) (Shaped, *Error) {
 		var k PermissionKind
 		b, k, err = appendInviteEntry(b, e, at)
 		out.Kinds = append(out.Kinds, k)
+		out.ends = append(out.ends, len(b)) // Entry(i), for CheckAnswer
 		i++
 		return err == nil
 	})

@@ -61,10 +61,11 @@ type Terms struct {
 	Type            LinkType
 	Scope           LinkScope
 	Expiration      time.Time // zero: none
+	ExpiryRemoved   bool      // a permission update's "expirationDateTime": null
 	Password        bool
-	Read, Write     bool // grant (and invite) roles
+	Read, Write     bool // grant, invite and permission update roles
 	RetainInherited Tri
-	Recipients      []Recipient
+	Recipients      []Recipient // revokeGrants: the grantees
 }
 
 // Domains are the recipients' email domains, lower-case, each once, in
@@ -99,6 +100,18 @@ func createLinkTerms(c *CreateLink) Terms {
 	return Terms{Type: c.Type, Scope: c.Scope, Expiration: c.Expiration, Password: c.Password != "",
 		RetainInherited: c.RetainInherited, Recipients: c.Recipients}
 }
+
+func inviteTerms(in *Invite) Terms {
+	return Terms{Expiration: in.Expiration, Password: in.Password != "", Read: in.Read, Write: in.Write,
+		RetainInherited: in.RetainInherited, Recipients: in.Recipients}
+}
+
+func updateTerms(u *PermissionUpdate) Terms {
+	return Terms{Expiration: u.Expiration, ExpiryRemoved: u.ClearExpiration && u.Expiration.IsZero(),
+		Read: u.HasRoles && u.Read, Write: u.HasRoles && u.Write}
+}
+
+func revokeTerms(r *RevokeGrants) Terms { return Terms{Recipients: r.Grantees} }
 
 func grantTerms(g *Grant) Terms {
 	return Terms{Read: g.Read, Write: g.Write, Recipients: g.Recipients}
@@ -347,4 +360,59 @@ func (p *Policy) domainAllowed(domain string) bool {
 		}
 	}
 	return false
+}
+
+// ShadowHeader lists what rules in shadow mode would have done, on any
+// answer; ReportedHeader the violations in Graph's answer that rules with
+// "answer": "report" let through, on a success (FormatFindings writes
+// both). A batch step's answer carries them as a request alone does.
+const (
+	ShadowHeader   = "sharelink-shadow"
+	ReportedHeader = "sharelink-reported"
+)
+
+// FormatFindings writes the shadow findings of fs (shadow), or the
+// reported ones, as ShadowHeader and ReportedHeader write them: one entry
+// per finding, comma-separated, the permission id when the finding is on
+// Graph's answer (an id of other characters than Graph's ids use is
+// written "(redacted)"):
+//
+//	policy.denyAnonymous=would-refuse;stage=request, policy.allowedRoles=would-refuse;stage=answer;permission=9d8c…
+func FormatFindings(fs []Finding, shadow bool) string {
+	var b strings.Builder
+	for i := range fs {
+		f := &fs[i]
+		if f.Shadow() != shadow || !shadow && f.Effect != EffectReported {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.Rule.Target())
+		b.WriteByte('=')
+		b.WriteString(f.Effect.String())
+		b.WriteString(";stage=")
+		b.WriteString(f.Stage.String())
+		if f.Permission != "" {
+			b.WriteString(";permission=")
+			b.WriteString(SafeID(f.Permission))
+		}
+	}
+	return b.String()
+}
+
+// SafeID is s when it is made of the characters Graph's ids use (letters,
+// digits, "-_.=!,"; drive ids hold '!') and at most 128 bytes; else the
+// placeholder "(redacted)". Headers and logs write Graph's ids through it.
+func SafeID(s string) string {
+	if len(s) > 128 {
+		return "(redacted)"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.=!,", c) >= 0) {
+			return "(redacted)"
+		}
+	}
+	return s
 }

@@ -32,12 +32,20 @@ func (h *Handler) serveBatch(ctx context.Context, ev *events.APIGatewayV2HTTPReq
 	if err := checkJSONMediaType(in.contentType); err != nil {
 		return h.fail(x, err)
 	}
+	// Each step is held to the policy its own route (drive, site) and
+	// the batch's token (appid) choose, as it would be sent alone.
+	x.pol.claims = readClaims(in.authorization)
 	cctx := core.Context{Now: h.now(), Policy: h.cfg.Policy}
-	b, berr := core.BuildBatch(body, route.Version, &cctx)
+	b, berr := core.BuildBatchFor(body, route.Version, &cctx, func(r *core.Route) (*core.Policy, string) {
+		return h.choosePolicy(r, &x.pol.claims)
+	})
 	if berr != nil {
 		return h.fail(x, core.AsError(berr))
 	}
 	x.batch = &b
+	if h.wantsDryRun(ev) { // dryrun.go
+		return h.dryRunBatch(x, &b)
+	}
 	deadline := h.budget(ctx, x.start)
 	var failed *core.Error // why the last send got no answer
 	for pending := b.Pending(); len(pending) > 0; {
@@ -94,8 +102,12 @@ func (h *Handler) logSteps(ctx context.Context, x *exchange) {
 			}
 		}
 		if st.Upstream && st.Answer.Status < 300 {
-			for _, a := range st.Request.Adjusted {
-				attrs = append(attrs, slog.String("adjusted", a.Property+" by "+a.Rule))
+			for _, a := range st.Adjusted() {
+				by := a.Rule
+				if by == "" {
+					by = a.By // Graph's own change, found in its answer
+				}
+				attrs = append(attrs, slog.String("adjusted", a.Property+" by "+by))
 			}
 		}
 		if x.apigwRequestID != "" {

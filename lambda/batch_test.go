@@ -327,7 +327,13 @@ func TestBatchLogsEachStep(t *testing.T) {
 	all := e.logs.Lines()
 	var lines []string // the request line and the step lines; the decision and metrics lines are decision.go's
 	for _, l := range all {
-		for _, secret := range []string{"alice@contoso.com", "bob@contoso.com", "mallory", graphsim.DemoReportID, e.token} {
+		secrets := []string{"alice@contoso.com", "bob@contoso.com", "mallory", e.token}
+		if !strings.Contains(l, `"kind":"decision"`) {
+			// A sharing step's decision record names its item by id, as
+			// a request alone's does (docs/decisions.md); no other line.
+			secrets = append(secrets, graphsim.DemoReportID)
+		}
+		for _, secret := range secrets {
 			if strings.Contains(l, secret) {
 				t.Errorf("a log line holds %q: %s", secret, l)
 			}

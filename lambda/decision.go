@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -140,8 +141,8 @@ func (h *Handler) checkAnswer(x *exchange, route *core.Route, sh *core.Shaped) *
 //	sharelink-shadow: policy.denyAnonymous=would-refuse;stage=request, policy.maxExpiryDays=would-clamp;stage=request
 //	sharelink-reported: policy.anonymous.requirePassword=reported;stage=answer;permission=9d8c7b6a-…
 const (
-	ShadowHeader   = "sharelink-shadow"
-	ReportedHeader = "sharelink-reported"
+	ShadowHeader   = core.ShadowHeader
+	ReportedHeader = core.ReportedHeader
 )
 
 // headers adds sharelink-shadow and sharelink-reported, and exposes them
@@ -150,36 +151,11 @@ func (p *policyState) headers(hd map[string]string, status int) {
 	if e := hd["access-control-expose-headers"]; e != "" {
 		hd["access-control-expose-headers"] = e + ", " + ShadowHeader + ", " + ReportedHeader + ", preference-applied"
 	}
-	var shadow, reported strings.Builder
-	for i := range p.findings {
-		f := &p.findings[i]
-		var b *strings.Builder
-		switch {
-		case f.Shadow():
-			b = &shadow
-		case f.Effect == core.EffectReported && status < 300:
-			b = &reported
-		default:
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f.Rule.Target())
-		b.WriteByte('=')
-		b.WriteString(f.Effect.String())
-		b.WriteString(";stage=")
-		b.WriteString(f.Stage.String())
-		if f.Permission != "" {
-			b.WriteString(";permission=")
-			b.WriteString(safeID(f.Permission))
-		}
+	if v := core.FormatFindings(p.findings, true); v != "" {
+		hd[ShadowHeader] = v
 	}
-	if shadow.Len() > 0 {
-		hd[ShadowHeader] = shadow.String()
-	}
-	if reported.Len() > 0 {
-		hd[ReportedHeader] = reported.String()
+	if v := core.FormatFindings(p.findings, false); v != "" && status < 300 {
+		hd[ReportedHeader] = v
 	}
 }
 
@@ -211,6 +187,7 @@ type termsRecord struct {
 	Roles           []string `json:"roles,omitempty"`
 	Expiry          string   `json:"expiry,omitempty"`
 	HasPassword     bool     `json:"has_password"`
+	ExpiryRemoved   bool     `json:"expiry_removed,omitempty"`
 	RetainInherited *bool    `json:"retain_inherited,omitempty"`
 	Recipients      int      `json:"recipients"`
 	Domains         []string `json:"domains,omitempty"`
@@ -244,7 +221,7 @@ type adjustedRecord struct {
 }
 
 func (h *Handler) terms(t *core.Terms, hashes bool) termsRecord {
-	r := termsRecord{Roles: t.Roles(), HasPassword: t.Password, Recipients: len(t.Recipients)}
+	r := termsRecord{Roles: t.Roles(), HasPassword: t.Password, Recipients: len(t.Recipients), ExpiryRemoved: t.ExpiryRemoved}
 	if t.Type != 0 {
 		r.Type = t.Type.String()
 	}
@@ -310,6 +287,8 @@ func (x *exchange) outcome() string {
 	switch {
 	case x.pol.dryRun:
 		return "dry-run"
+	case x.errCode == core.CodeFailedDependency:
+		return "failed-dependency" // a batch step not run: a step it depends on failed
 	case x.status >= 200 && x.status < 300:
 		return "allowed"
 	case x.status == 401 && x.attempts == 0:
@@ -334,16 +313,69 @@ func (x *exchange) outcome() string {
 // and keyed hashes; never a token, a password, a path, a name, a message
 // or an address.
 func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Route) {
+	if x.action.IsBatch() {
+		if x.batch != nil {
+			h.logStepDecisions(ctx, x)
+		}
+		return
+	}
 	if !x.action.Shares() {
 		return
 	}
+	h.writeDecision(ctx, x, route, -1, x.requestID)
+}
+
+// logStepDecisions writes the decision record of each sharing step of a
+// batch, as the step alone would have its own: the batch's request ids,
+// the step's index (never its id or url, which the caller wrote), and
+// Graph's request-id of the step when it answered one.
+func (h *Handler) logStepDecisions(ctx context.Context, x *exchange) {
+	for i := range x.batch.Steps {
+		st := &x.batch.Steps[i]
+		if !st.Route.Action.Shares() {
+			continue
+		}
+		sx := exchange{action: st.Route.Action, version: x.batch.Version, requestID: x.requestID,
+			clientRequestID: x.clientRequestID, status: st.Answer.Status}
+		sx.pol = policyState{policy: st.Policy, name: st.PolicyName, claims: x.pol.claims, route: &st.Route,
+			dryRun: x.pol.dryRun && st.Forward}
+		sx.pol.request(&st.Request)
+		if st.AnswerChecked {
+			sx.pol.answer, sx.pol.answerChecked = st.Checked, true
+			sx.pol.findings = st.Findings()
+		}
+		if st.Err == nil || st.AnswerChecked {
+			sx.adjusted = st.Adjusted()
+		}
+		if st.Err != nil {
+			sx.errCode, sx.errTarget = st.Err.Code, st.Err.Target
+		}
+		graphID := x.requestID
+		if st.Upstream {
+			sx.attempts, sx.upstreamStatus = st.Sends, st.UpstreamStatus
+			if v, ok := st.Answer.Header("request-id"); ok && v != "" {
+				graphID = v
+			}
+		}
+		h.writeDecision(ctx, &sx, &st.Route, i, graphID)
+	}
+}
+
+// writeDecision writes one record; step is the index of a batch step (-1
+// for a request alone), graphID Graph's request-id when it answered.
+func (h *Handler) writeDecision(ctx context.Context, x *exchange, route *core.Route, step int, graphID string) {
 	p := &x.pol
-	attrs := make([]slog.Attr, 0, 24)
+	attrs := make([]slog.Attr, 0, 26)
 	attrs = append(attrs,
 		slog.String("kind", "decision"),
 		slog.Int("v", DecisionVersion),
 		slog.String("request_id", x.requestID),
 		slog.String("client_request_id", x.clientRequestID),
+	)
+	if step >= 0 {
+		attrs = append(attrs, slog.Int("batch_step", step))
+	}
+	attrs = append(attrs,
 		slog.String("action", x.action.String()),
 		slog.String("version", x.version.String()),
 		slog.String("tenant", p.claims.TenantID),
@@ -366,7 +398,7 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 			attrs = append(attrs, slog.String("item_id", id))
 		}
 		if route.PermissionID != "" {
-			attrs = append(attrs, slog.String("permission_id", safeID(route.PermissionID)))
+			attrs = append(attrs, slog.String("permission_id", h.permissionID(route.PermissionID)))
 		}
 	}
 	if p.built {
@@ -378,7 +410,7 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 	if len(p.answer.Returned) > 0 {
 		rs := make([]returnedRecord, 0, len(p.answer.Returned))
 		for _, r := range p.answer.Returned {
-			rr := returnedRecord{PermissionID: safeID(r.ID), Kind: r.Kind.String(), Type: r.Type, Scope: r.Scope, HasPassword: r.HasPassword}
+			rr := returnedRecord{PermissionID: h.permissionID(r.ID), Kind: r.Kind.String(), Type: r.Type, Scope: r.Scope, HasPassword: r.HasPassword}
 			if _, err := time.Parse(time.RFC3339Nano, r.Expiration); err == nil {
 				rr.Expiry = r.Expiration
 			}
@@ -392,12 +424,16 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 		}
 		attrs = append(attrs, slog.Any("returned", rs))
 	}
-	attrs = append(attrs, slog.Any("rules", ruleRecords(p.findings)))
+	rules := ruleRecords(p.findings)
+	for i := range rules {
+		rules[i].PermissionID = h.permissionID(rules[i].PermissionID)
+	}
+	attrs = append(attrs, slog.Any("rules", rules))
 	if len(x.adjusted) > 0 {
 		attrs = append(attrs, slog.Any("adjusted", adjustedRecords(x.adjusted)))
 	}
 	if x.attempts > 0 {
-		attrs = append(attrs, slog.String("graph_request_id", x.requestID), slog.Int("upstream_status", x.upstreamStatus))
+		attrs = append(attrs, slog.String("graph_request_id", safeID(graphID)), slog.Int("upstream_status", x.upstreamStatus))
 	}
 	attrs = append(attrs, slog.Int("status", x.status), slog.String("outcome", x.outcome()))
 	if x.errCode != "" {
@@ -409,20 +445,41 @@ func (h *Handler) logDecision(ctx context.Context, x *exchange, route *core.Rout
 	h.log.LogAttrs(ctx, slog.LevelInfo, "decision", attrs...)
 }
 
-// safeID keeps an id Graph or a route gave when it is made of the
-// characters Graph's ids use (drive ids hold '!'); else a placeholder.
-func safeID(s string) string {
-	if len(s) > 128 {
+// permissionID is a permission id as a record writes it. SharePoint's
+// ids of user grants are the base64 of the grantee's claim
+// ("i:0#.f|membership|bob@contoso.com"): an address in all but name. Such
+// an id (one that decodes to text holding '@') is written as its keyed
+// hash, "hmac:" and 32 hex digits, under SHARELINK_AUDIT_KEY (the same id
+// gives the same hash, so records still correlate), or "(redacted)"
+// without a key. Other ids are written as safeID writes them.
+func (h *Handler) permissionID(s string) string {
+	s = safeID(s)
+	if !encodesAddress(s) {
+		return s
+	}
+	if len(h.cfg.AuditKey) == 0 {
 		return "(redacted)"
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.=!,", c) >= 0) {
-			return "(redacted)"
+	m := hmac.New(sha256.New, h.cfg.AuditKey)
+	m.Write([]byte("permission:" + s))
+	return "hmac:" + hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// encodesAddress says whether s is base64 (either alphabet, padded or
+// not) of bytes holding '@'.
+func encodesAddress(s string) bool {
+	t := strings.TrimRight(s, "=")
+	for _, enc := range [...]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil && bytes.IndexByte(b, '@') >= 0 {
+			return true
 		}
 	}
-	return s
+	return false
 }
+
+// safeID keeps an id Graph or a route gave when it is made of the
+// characters Graph's ids use (drive ids hold '!'); else a placeholder.
+func safeID(s string) string { return core.SafeID(s) }
 
 func ruleRecords(fs []core.Finding) []ruleRecord {
 	rules := make([]ruleRecord, 0, len(fs))

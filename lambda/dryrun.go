@@ -81,3 +81,66 @@ func redactPassword(body []byte) []byte {
 	out = append(out, `"`+PasswordPlaceholder+`"`...)
 	return append(out, body[v.Index+len(v.Raw):]...)
 }
+
+// dryRunBatchAnswer is a batch's dry run: the upstream batch that would
+// be sent, and per step (in request order) either the step it would
+// send, or the answer sharelink would give it itself (a step refused or
+// not run), each with its adjustments and the rules that fired.
+type dryRunBatchAnswer struct {
+	DryRun  bool          `json:"dryRun"`
+	Request dryRunRequest `json:"request"`
+	Steps   []dryRunStep  `json:"steps"`
+}
+
+type dryRunStep struct {
+	ID        string           `json:"id"`
+	Request   *dryRunStepSent  `json:"request,omitempty"`
+	Answer    *dryRunStepLocal `json:"answer,omitempty"`
+	DependsOn []string         `json:"dependsOn,omitempty"`
+	Adjust    []adjustedRecord `json:"adjusted"`
+	Rules     []ruleRecord     `json:"decisions"`
+}
+
+// dryRunStepSent is a step as it would go in the upstream batch: its url
+// relative to the version, as Graph's $batch reads it.
+type dryRunStepSent struct {
+	Method string          `json:"method"`
+	URL    string          `json:"url"`
+	Body   json.RawMessage `json:"body,omitempty"`
+}
+
+type dryRunStepLocal struct {
+	Status int             `json:"status"`
+	Body   json.RawMessage `json:"body,omitempty"`
+}
+
+// dryRunBatch answers a built batch without sending it.
+func (h *Handler) dryRunBatch(x *exchange, b *core.BuiltBatch) events.APIGatewayV2HTTPResponse {
+	x.pol.dryRun = true
+	a := dryRunBatchAnswer{DryRun: true, Request: dryRunRequest{Method: "POST", Path: core.BatchPath(b.Version)},
+		Steps: make([]dryRunStep, 0, len(b.Steps))}
+	for i := range b.Steps {
+		st := &b.Steps[i]
+		s := dryRunStep{ID: st.ID, Adjust: []adjustedRecord{}, Rules: append([]ruleRecord{}, ruleRecords(st.Findings())...)}
+		if st.Forward {
+			s.Request = &dryRunStepSent{Method: st.Request.Method, URL: core.BatchURL(st.Request.Path) + st.Query}
+			if len(st.Request.Body) > 0 {
+				s.Request.Body = redactPassword(st.Request.Body)
+			}
+			s.Adjust = append(s.Adjust, adjustedRecords(st.Request.Adjusted)...)
+			for _, j := range st.DependsOn {
+				s.DependsOn = append(s.DependsOn, b.Steps[j].ID)
+			}
+		} else {
+			s.Answer = &dryRunStepLocal{Status: st.Answer.Status, Body: st.Answer.Body}
+		}
+		a.Steps = append(a.Steps, s)
+	}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return h.fail(x, &core.Error{Status: 500, Code: "generalException", Message: "the dry run could not be written"})
+	}
+	resp := h.reply(x, 200, body)
+	resp.Headers["preference-applied"] = DryRunPreference
+	return resp
+}

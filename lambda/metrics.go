@@ -3,6 +3,8 @@ package lambda
 import (
 	"context"
 	"log/slog"
+
+	"github.com/sharelink/sharelink/core"
 )
 
 // Metrics, as CloudWatch Embedded Metric Format: JSON log lines with an
@@ -62,8 +64,23 @@ func (h *Handler) logMetrics(ctx context.Context, x *exchange) {
 		slog.Int("Throttles", throttles),
 		slog.Float64("RetryWait", ms(x.waited)),
 	)
-	for _, f := range x.pol.findings {
-		rm := emfMeta{Timestamp: meta.Timestamp, CloudWatchMetrics: []emfDirective{{
+	h.ruleMetrics(ctx, meta.Timestamp, action, x.pol.findings)
+	if x.batch != nil {
+		// A batch's sharing steps fire rules as alone: counted under the
+		// step's action.
+		for i := range x.batch.Steps {
+			st := &x.batch.Steps[i]
+			if st.Route.Action != 0 {
+				h.ruleMetrics(ctx, meta.Timestamp, st.Route.Action.String(), st.Findings())
+			}
+		}
+	}
+}
+
+// ruleMetrics writes one RuleFired line per finding.
+func (h *Handler) ruleMetrics(ctx context.Context, ts int64, action string, fs []core.Finding) {
+	for _, f := range fs {
+		rm := emfMeta{Timestamp: ts, CloudWatchMetrics: []emfDirective{{
 			Namespace: MetricsNamespace, Dimensions: [][]string{{"rule", "mode"}, {"action", "rule", "mode", "effect"}},
 			Metrics: []emfMetric{{"RuleFired", "Count"}},
 		}}}

@@ -82,7 +82,13 @@ func TestBatchStepsRefusedInside(t *testing.T) {
 		t.Errorf("a batch of refused steps reached graphsim: %v", s.sim.Requests())
 	}
 	for _, l := range s.logs.Lines() {
-		for _, secret := range []string{"_graphsim", "bob@contoso.com", graphsim.DemoReportID, "..", "eyJ0eXBl"} {
+		secrets := []string{"_graphsim", "bob@contoso.com", "..", "eyJ0eXBl"}
+		if !strings.Contains(l, `"kind":"decision"`) {
+			// A sharing step's decision record names its item by id, as
+			// a request alone's does (docs/decisions.md); no other line.
+			secrets = append(secrets, graphsim.DemoReportID)
+		}
+		for _, secret := range secrets {
 			if strings.Contains(l, secret) {
 				t.Errorf("a log line holds %q: %s", secret, l)
 			}

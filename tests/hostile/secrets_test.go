@@ -1,6 +1,7 @@
 package hostile_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -22,6 +23,17 @@ const (
 	flowEmail2    = "dave.flow@fabrikam.example"
 	unknownAlias  = "zed-unknown-flow-alias"
 	fakeSignature = "ZmFrZS1zaWduYXR1cmUtZm9yLXRoZS1sb2ctc2Nhbg"
+	// the batch flow's secrets: the caller's step ids, a step's password
+	// and an invitation's message.
+	stepID        = "flow-step-id-7f3a"
+	stepID2       = "flow-step-id-91c2"
+	stepPassword  = "batch-step-pw-5e1d-hostile"
+	flowMessage   = "invite message 2c8e hostile"
+	inviteEmail   = "gina.flow@fabrikam.example"
+	stepURLMarker = "root:/Documents/Budget.xlsx:"
+	// a permission graphsim does not know: update and revokeGrants are
+	// answered 404, their records written all the same.
+	unknownPermission = "5d1e9c2a-0b7f-4c3e-8a6d-2f4b1e0c9d8a"
 )
 
 var signedToken = token + fakeSignature
@@ -91,6 +103,22 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			`{"recipients":[{"email":"` + flowEmail + `"},{"email":"` + graphsim.DemoBobUPN + `"}],"roles":["read"]}`, 200},
 		{"grant Graph refuses", "POST", "/v1.0/shares/" + share + "/permission/grant",
 			`{"recipients":[{"alias":"` + unknownAlias + `"}],"roles":["read"]}`, 400},
+		{"invite with a message", "POST", item + "/invite",
+			`{"recipients":[{"email":"` + inviteEmail + `"},{"alias":"` + flowAlias + `"}],"roles":["read"],"message":"` + flowMessage + `","sendInvitation":true}`, 200},
+		{"invite with a password Graph refuses", "POST", item + "/invite",
+			`{"recipients":[{"email":"` + inviteEmail + `"}],"roles":["read"],"password":"` + flowPassword2 + `"}`, 400},
+		{"permission update Graph refuses", "PATCH", item + "/permissions/" + unknownPermission,
+			`{"roles":["write"],"expirationDateTime":"2099-01-01T00:00:00Z"}`, 404},
+		{"revokeGrants", "POST", "/beta/me/drive/items/" + graphsim.DemoReportID + "/permissions/" + unknownPermission + "/revokeGrants",
+			`{"grantees":[{"email":"` + inviteEmail + `"},{"objectId":"` + graphsim.DemoBobID + `"}]}`, 404},
+		{"batch of sharing steps", "POST", "/v1.0/$batch", `{"requests":[
+			{"id":"` + stepID + `","method":"POST","url":"/me/drive/` + stepURLMarker + `/createLink","headers":{"Content-Type":"application/json"},
+			 "body":{"type":"edit","scope":"anonymous","password":"` + stepPassword + `"}},
+			{"id":"` + stepID2 + `","method":"POST","url":"/me/drive/items/` + graphsim.DemoReportID + `/invite","headers":{"Content-Type":"application/json"},
+			 "body":{"recipients":[{"email":"` + flowEmail + `"},{"objectId":"` + graphsim.DemoBobID + `"}],"roles":["read"],"message":"` + flowMessage + `"}},
+			{"id":"3","method":"POST","url":"/shares/` + share + `/permission/grant","headers":{"Content-Type":"application/json"},
+			 "body":{"recipients":[{"alias":"` + unknownAlias + `"}],"roles":["read"]},"dependsOn":["` + stepID + `"]},
+			{"id":"4","method":"GET","url":"/me/drive/items/` + graphsim.DemoReportID + `/permissions"}]}`, 200},
 		{"list permissions", "GET", item + "/permissions", "", 200},
 		{"shared item", "GET", "/v1.0/shares/" + share + "/driveItem", "", 200},
 	}
@@ -108,8 +136,9 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Errorf("%s: %d, want %d: %.300s", f.name, a.status, f.status, a.body)
 		}
 	}
-	if n := s.sim.Total() - beforeFlows; n != len(flows)+1 {
-		t.Errorf("the flows made %d upstream requests, want %d", n, len(flows)+1)
+	// graphsim counts the batch and each of its four steps.
+	if n := s.sim.Total() - beforeFlows; n != len(flows)+1+4 {
+		t.Errorf("the flows made %d upstream requests, want %d", n, len(flows)+1+4)
 	}
 	// The sharing flows again under every fault graphsim injects: the
 	// decision records of throttled, failed, dropped and truncated
@@ -155,6 +184,17 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		"injected header": "X-Injected",
 		"attacker host":   "evil.example",
 		"control path":    "_graphsim",
+		// a batch's: the caller's step ids and urls, a step's password,
+		// an invitation's message and addresses.
+		"a step id":         stepID,
+		"a step id 2":       stepID2,
+		"a step password":   stepPassword,
+		"a step url's path": stepURLMarker,
+		"a message 2":       flowMessage,
+		"invitee's address": inviteEmail,
+		// SharePoint's id of bob's grant is the base64 of his claim, his
+		// address inside: records hash it.
+		"bob's grant id": base64.StdEncoding.EncodeToString([]byte("i:0#.f|membership|" + graphsim.DemoBobUPN)),
 	}
 	for i, part := range strings.Split(signedToken, ".") {
 		secrets["token part "+string(rune('1'+i))] = part
@@ -170,14 +210,22 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		handler = append(handler, s.logs.Lines()...)
 		errlog = append(errlog, s.errlog.Lines()...)
 	}
-	requests, decisions := 0, 0
+	requests, decisions, stepDecisions := 0, 0, 0
 	for _, l := range handler {
 		switch {
 		case strings.Contains(l, `"msg":"request"`):
 			requests++
 		case strings.Contains(l, `"kind":"decision"`):
 			decisions++
+			if strings.Contains(l, `"batch_step":`) {
+				stepDecisions++
+			}
 		}
+	}
+	// The batch's three sharing steps, alone and under each of the five
+	// faults, write a record each.
+	if stepDecisions < 3*6 {
+		t.Errorf("%d decision records of batch steps, want at least %d", stepDecisions, 3*6)
 	}
 	if requests != sent {
 		t.Errorf("%d request lines for %d requests; want one per request", requests, sent)
