@@ -177,6 +177,9 @@ func buildStep(s *BatchStep, v Version, ctx *Context, choose PolicyChooser, st *
 		c.Policy, st.PolicyName = choose(&route)
 		st.Policy = c.Policy
 	}
+	// The step's own conditional headers (If-Match…), for the rows that
+	// forward them, as a request alone would carry them.
+	c.Header = func(name string) string { v, _ := s.Header(name); return v }
 	req, err := Build(&route, body, &c)
 	if err != nil {
 		return route, "", req, AsError(err)
@@ -314,6 +317,9 @@ func (b *BuiltBatch) AppendUpstream(dst []byte, steps []int) ([]byte, error) {
 		if st.Request.Body != nil {
 			o.Body = st.Request.Body
 			o.Headers = []Header{{Name: "Content-Type", Value: st.Request.ContentType}}
+		}
+		for _, h := range st.Request.Headers {
+			o.Headers = append(o.Headers, Header{Name: h[0], Value: h[1]})
 		}
 		for _, j := range st.DependsOn {
 			for _, k := range steps {

@@ -308,3 +308,48 @@ func TestBatchStepAnswerChecked(t *testing.T) {
 		t.Errorf("%s: %q", AdjustedHeader, got)
 	}
 }
+
+// A step carries its own conditional headers, as the request alone
+// would: checked (a malformed one is the step's 400 naming it) and
+// forwarded to Graph's batch on the rows that forward them only.
+func TestBatchStepConditionalHeaders(t *testing.T) {
+	b, err := BuildBatch(stepBatch(
+		`{"id":"patch","method":"PATCH","url":"/me/drive/items/1/permissions/p","headers":{"Content-Type":"application/json","If-Match":"\"aBc,1\""},"body":{"roles":["read"]}}`,
+		`{"id":"get","method":"GET","url":"/me/drive/items/1/permissions/p","headers":{"If-None-Match":"W/\"x\""}}`,
+		`{"id":"list","method":"GET","url":"/me/drive/items/1/permissions","headers":{"If-Match":"\"ignored\""}}`,
+		`{"id":"bad","method":"DELETE","url":"/me/drive/items/1/permissions/p","headers":{"If-Match":"unquoted"}}`,
+	), V1, &Context{Now: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := b.Steps[3]
+	if !bad.Answered || bad.Answer.Status != 400 || bad.Err == nil || bad.Err.Target != "If-Match" {
+		t.Fatalf("a malformed If-Match: %+v", bad)
+	}
+	up, err := b.AppendUpstream(nil, b.Pending())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		Requests []struct {
+			ID      string            `json:"id"`
+			Headers map[string]string `json:"headers"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal(up, &sent); err != nil {
+		t.Fatalf("%v: %s", err, up)
+	}
+	got := map[string]map[string]string{}
+	for _, r := range sent.Requests {
+		got[r.ID] = r.Headers
+	}
+	if got["patch"]["If-Match"] != `"aBc,1"` || got["get"]["If-None-Match"] != `W/"x"` {
+		t.Errorf("conditional headers not forwarded: %s", up)
+	}
+	if _, ok := got["list"]["If-Match"]; ok {
+		t.Errorf("a list forwarded If-Match: %s", up)
+	}
+	if _, ok := got["bad"]; ok {
+		t.Errorf("the refused step was sent: %s", up)
+	}
+}
