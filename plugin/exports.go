@@ -94,6 +94,15 @@ func buildRequest() int32 { return run("build_request") }
 //go:wasmexport shape_response
 func shapeResponse() int32 { return run("shape_response") }
 
+//go:wasmexport build_batch
+func buildBatch() int32 { return run("build_batch") }
+
+//go:wasmexport shape_batch
+func shapeBatch() int32 { return run("shape_batch") }
+
+//go:wasmexport check_answer
+func checkAnswer() int32 { return run("check_answer") }
+
 // noop does nothing: the cost of a call into this module, the floor the
 // benchmarks measure each export against.
 //
@@ -105,5 +114,5 @@ func noop() int32 { return 0 }
 var _ = [...]func() int32{
 	buildCreateLink, buildGrant, encodeSharingURL, decodeSharingURL, parseRoute,
 	shapePermission, shapeError, createLink, grant, version, noop,
-	buildRequest, shapeResponse,
+	buildRequest, shapeResponse, buildBatch, shapeBatch, checkAnswer,
 }

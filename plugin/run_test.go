@@ -124,7 +124,7 @@ func TestCreateLinkSends(t *testing.T) {
 func TestCreateLinkAdjusted(t *testing.T) {
 	h := &fakeHost{
 		config: map[string]string{"now": "2026-01-15T12:00:00Z", "policy": `{"maxExpiryDays":7,"expiryAction":"clamp"}`},
-		answer: httpResponse{Status: 201, Body: []byte(`{"id":"p1","roles":["read"],"link":{"type":"view","scope":"organization"}}`)},
+		answer: httpResponse{Status: 201, Body: []byte(`{"id":"p1","roles":["read"],"expirationDateTime":"2026-01-22T12:00:00Z","link":{"type":"view","scope":"organization"}}`)},
 	}
 	var in instance
 	input := `{"path":"/me/drive/items/01ABC/createLink","body":{"type":"view","scope":"organization","expirationDateTime":"2026-12-01T00:00:00Z"},"token":"t"}`
@@ -132,13 +132,31 @@ func TestCreateLinkAdjusted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s", ops.ErrorText(err))
 	}
-	// The shaped permission, then what the policy changed.
+	// The shaped permission, then what the policy changed and the rule
+	// that fired; Graph kept the expiry sent, so nothing is by Graph.
 	if !strings.HasPrefix(string(out), `{"created":true,"kind":"link","permission":{"id":"p1"`) ||
-		!strings.HasSuffix(string(out), `},"adjusted":[{"property":"expirationDateTime","rule":"policy.maxExpiryDays","from":"2026-12-01T00:00:00Z","to":"2026-01-22T12:00:00Z"}]}`) {
+		!strings.HasSuffix(string(out), `},"adjusted":[{"property":"expirationDateTime","rule":"policy.maxExpiryDays","from":"2026-12-01T00:00:00Z","to":"2026-01-22T12:00:00Z"}],`+
+			`"findings":[{"rule":"policy.maxExpiryDays","mode":"enforce","stage":"request","effect":"clamped"}]}`) {
 		t.Fatalf("create_link with a clamped expiry: %s", out)
 	}
 	if !strings.Contains(string(h.sent[0].Body), `"expirationDateTime":"2026-01-22T12:00:00Z"`) {
 		t.Fatalf("sent %s", h.sent[0].Body)
+	}
+}
+
+// With a policy, Graph's answer is held to it: an existing link that
+// breaks a rule is refused, naming the rule and the permission.
+func TestCreateLinkAnswerRefused(t *testing.T) {
+	h := &fakeHost{
+		config: map[string]string{"now": "2026-01-15T12:00:00Z", "policy": `{"allowedScopes":["organization","anonymous"],"anonymous":{"requirePassword":true}}`},
+		answer: httpResponse{Status: 200, Body: []byte(`{"id":"old-link","roles":["read"],"link":{"type":"view","scope":"anonymous"}}`)},
+	}
+	var in instance
+	input := `{"path":"/me/drive/items/01ABC/createLink","body":{"type":"view","scope":"organization"},"token":"t"}`
+	_, err := in.call("create_link", []byte(input), h)
+	e := core.AsError(err)
+	if e.Status != 403 || e.Target != "policy.anonymous.requirePassword" || !strings.Contains(e.Message, "old-link") {
+		t.Fatalf("create_link answered with a link the policy refuses: %s", ops.ErrorText(err))
 	}
 }
 

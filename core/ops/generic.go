@@ -36,43 +36,7 @@ func BuildRequest(input []byte, cfg *Config) ([]byte, error) {
 		return nil, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
-	var err error
-	if in[4].Exists() {
-		if ctx.DriveType, err = core.ParseDriveType(in[4].Str); err != nil {
-			return nil, err
-		}
-	}
-	if in[5].Exists() {
-		if ctx.ItemKind, err = core.ParseItemKind(in[5].Str); err != nil {
-			return nil, err
-		}
-	}
-	hdr, err := headerValues(in[3])
-	if err != nil {
-		return nil, err
-	}
-	if hdr != nil {
-		ctx.Header = func(name string) string {
-			for _, kv := range hdr {
-				if core.EqualFoldASCII(kv[0], name) {
-					return kv[1]
-				}
-			}
-			return ""
-		}
-	}
-	route, err := core.ParseRouteVersion(in[0].Str, in[1].Str, cfg.APIVersion)
-	if err != nil {
-		return nil, err
-	}
-	var body []byte
-	if route.Action.TakesBody() {
-		if !in[2].Exists() {
-			return nil, invalidInput("body", "the input needs 'body': "+route.Action.String()+" takes a request body")
-		}
-		body = bodyBytes(input, in[2])
-	}
-	req, err := core.Build(&route, body, &ctx)
+	_, req, err := buildFrom(input, in[:], &ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +69,50 @@ func BuildRequest(input []byte, cfg *Config) ([]byte, error) {
 	}
 	b = AppendAdjusted(b, req.Adjusted)
 	return append(b, '}'), nil
+}
+
+// buildFrom is the request of an input read against the first six of
+// buildRequestFields (method, path, body, headers, driveType, itemKind),
+// with its route; ctx gets the drive type, item kind and headers.
+func buildFrom(input []byte, in []gjson.Result, ctx *core.Context, cfg *Config) (core.Route, core.Request, error) {
+	var err error
+	if in[4].Exists() {
+		if ctx.DriveType, err = core.ParseDriveType(in[4].Str); err != nil {
+			return core.Route{}, core.Request{}, err
+		}
+	}
+	if in[5].Exists() {
+		if ctx.ItemKind, err = core.ParseItemKind(in[5].Str); err != nil {
+			return core.Route{}, core.Request{}, err
+		}
+	}
+	hdr, err := headerValues(in[3])
+	if err != nil {
+		return core.Route{}, core.Request{}, err
+	}
+	if hdr != nil {
+		ctx.Header = func(name string) string {
+			for _, kv := range hdr {
+				if core.EqualFoldASCII(kv[0], name) {
+					return kv[1]
+				}
+			}
+			return ""
+		}
+	}
+	route, err := core.ParseRouteVersion(in[0].Str, in[1].Str, cfg.APIVersion)
+	if err != nil {
+		return core.Route{}, core.Request{}, err
+	}
+	var body []byte
+	if route.Action.TakesBody() {
+		if !in[2].Exists() {
+			return core.Route{}, core.Request{}, invalidInput("body", "the input needs 'body': "+route.Action.String()+" takes a request body")
+		}
+		body = bodyBytes(input, in[2])
+	}
+	req, err := core.Build(&route, body, ctx)
+	return route, req, err
 }
 
 // headerValues reads a "headers" input: an object of string values, each
@@ -194,12 +202,17 @@ func ShapeResponse(input []byte, cfg *Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := core.ParseUpstreamError(status, retryAfter, body, cfg.Now)
-	b := make([]byte, 0, 160+len(u.Message))
+	return appendUpstream(core.ParseUpstreamError(status, retryAfter, body, cfg.Now)), nil
+}
+
+// appendUpstream writes Graph's error answer as shape_error and
+// shape_response give it: {"status","error","throttled","retryable","retryAfterSeconds"?}.
+func appendUpstream(u core.UpstreamError) []byte {
+	b := make([]byte, 0, upstreamCap(&u))
 	b = append(b, `{"status":`...)
 	b = strconv.AppendInt(b, int64(u.Status), 10)
 	b = append(b, `,"error":`...)
 	b = u.AppendObject(b)
 	b = u.AppendRetryFacts(b)
-	return append(b, '}'), nil
+	return append(b, '}')
 }

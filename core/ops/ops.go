@@ -110,6 +110,9 @@ var operations = [...]Operation{
 	{Name: "noop", Kind: KindNoop},
 	{Name: "build_request", Clock: true, run: BuildRequest},
 	{Name: "shape_response", Clock: true, run: ShapeResponse},
+	{Name: "build_batch", Clock: true, run: BuildBatch},
+	{Name: "shape_batch", Clock: true, run: ShapeBatch},
+	{Name: "check_answer", Clock: true, run: CheckAnswer},
 }
 
 // Operations is the table of operations, a copy: callers may keep or
@@ -328,7 +331,9 @@ func appendRequest(dst []byte, r *core.Request, cfg *Config) []byte {
 }
 
 // AppendAdjusted appends ,"adjusted":[...] when a policy changed the
-// request: a clamp is reported, never silent.
+// request (a clamp is reported, never silent) or Graph changed the terms
+// sent on its own: each {"property","rule"?,"by"?,"from"?,"to"}, rule
+// naming the policy rule, by "graph" for Graph's change.
 func AppendAdjusted(dst []byte, adj []core.Adjustment) []byte {
 	if len(adj) == 0 {
 		return dst
@@ -340,8 +345,14 @@ func AppendAdjusted(dst []byte, adj []core.Adjustment) []byte {
 		}
 		dst = append(dst, `{"property":`...)
 		dst = jsontext.AppendString(dst, a.Property)
-		dst = jsontext.AppendKey(dst, "rule")
-		dst = jsontext.AppendString(dst, a.Rule)
+		if a.Rule != "" {
+			dst = jsontext.AppendKey(dst, "rule")
+			dst = jsontext.AppendString(dst, a.Rule)
+		}
+		if a.By != "" {
+			dst = jsontext.AppendKey(dst, "by")
+			dst = jsontext.AppendString(dst, a.By)
+		}
 		if a.From != "" {
 			dst = jsontext.AppendKey(dst, "from")
 			dst = jsontext.AppendString(dst, a.From)

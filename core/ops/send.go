@@ -15,6 +15,9 @@ type Sending struct {
 	Route   core.Route
 	Request core.Request
 	Token   string
+	// Policy is the configured policy, which Graph's answer is held to
+	// (check_answer's check); nil when none is configured.
+	Policy *core.Policy
 }
 
 // tokenField is the member a send operation adds to its build operation's
@@ -58,7 +61,7 @@ func createLinkSending(input []byte, cfg *Config) (Sending, error) {
 		return Sending{}, err
 	}
 	route, req, err := createLinkFrom(input, in[1:], cfg)
-	return Sending{Route: route, Request: req, Token: token}, err
+	return Sending{Route: route, Request: req, Token: token, Policy: cfg.Policy}, err
 }
 
 func grantSending(input []byte, cfg *Config) (Sending, error) {
@@ -68,14 +71,19 @@ func grantSending(input []byte, cfg *Config) (Sending, error) {
 		return Sending{}, err
 	}
 	route, req, err := grantFrom(input, in[1:], cfg)
-	return Sending{Route: route, Request: req, Token: token}, err
+	return Sending{Route: route, Request: req, Token: token, Policy: cfg.Policy}, err
 }
 
 // Answer is a send operation's output for Graph's answer to s.Request:
 // a 2xx shaped by the route's action row, written as the shape_permission
 // operation writes it, with "adjusted" beside it when the policy changed
 // the request (a clamp is reported, never silent); anything else is an
-// *UpstreamError. retryAfter is the answer's Retry-After header.
+// *UpstreamError. retryAfter is the answer's Retry-After header. With a
+// policy configured, the answer is held to it as check_answer holds it
+// (core.CheckAnswer, as the Lambda API does): Graph's own changes join
+// "adjusted" ("by":"graph"), the rules that fired are "findings", and a
+// rule broken in refuse mode is the error (403 naming the rule and, in
+// its message, the permission Graph returned).
 func Answer(s *Sending, status int, retryAfter string, body []byte, now time.Time) ([]byte, error) {
 	if status < 200 || status > 299 {
 		u := core.ParseUpstreamError(status, retryAfter, body, now)
@@ -85,7 +93,20 @@ func Answer(s *Sending, status int, retryAfter string, body []byte, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return AppendSent(make([]byte, 0, shapedCap(&res.Shaped)+128*len(s.Request.Adjusted)), &res.Shaped, s.Request.Adjusted), nil
+	if s.Policy == nil {
+		return AppendSent(make([]byte, 0, shapedCap(&res.Shaped)+128*len(s.Request.Adjusted)), &res.Shaped, s.Request.Adjusted), nil
+	}
+	ctx := core.Context{Now: now, Policy: s.Policy}
+	a, err := core.CheckAnswer(&s.Route, &s.Request, &res.Shaped, &ctx)
+	if err != nil {
+		return nil, err
+	}
+	adj := append(s.Request.Adjusted[:len(s.Request.Adjusted):len(s.Request.Adjusted)], a.Adjusted...)
+	b := make([]byte, 0, shapedCap(&res.Shaped)+128*(len(adj)+len(s.Request.Findings)+len(a.Findings)))
+	b = appendShapedMembers(b, &res.Shaped)
+	b = AppendAdjusted(b, adj)
+	b = AppendFindings(b, append(s.Request.Findings[:len(s.Request.Findings):len(s.Request.Findings)], a.Findings...))
+	return append(b, '}'), nil
 }
 
 // UpstreamError is Graph's error answer to a send operation's request,
