@@ -145,12 +145,9 @@ const (
 	ReportedHeader = core.ReportedHeader
 )
 
-// headers adds sharelink-shadow and sharelink-reported, and exposes them
-// (and a dry run's preference-applied) to a listed browser origin.
+// headers adds sharelink-shadow and sharelink-reported (transport.go's
+// corsExposeHeaders lets a listed browser origin read them).
 func (p *policyState) headers(hd map[string]string, status int) {
-	if e := hd["access-control-expose-headers"]; e != "" {
-		hd["access-control-expose-headers"] = e + ", " + ShadowHeader + ", " + ReportedHeader + ", preference-applied"
-	}
 	if v := core.FormatFindings(p.findings, true); v != "" {
 		hd[ShadowHeader] = v
 	}

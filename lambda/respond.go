@@ -72,11 +72,12 @@ func (h *Handler) fail(x *exchange, e *core.Error) events.APIGatewayV2HTTPRespon
 	return resp
 }
 
-// reply writes status, body and the headers every response carries:
+// reply writes status, body and the headers every response carries —
 // request-id (Graph's, or ours when nothing went upstream),
-// client-request-id, X-Content-Type-Options: nosniff, the CORS headers
-// for a listed origin, and sharelink-adjusted when the policy changed the
-// request.
+// client-request-id, Cache-Control: no-store, X-Content-Type-Options:
+// nosniff — and those that apply: content-type, etag, the CORS headers
+// for a listed origin, sharelink-adjusted when the policy or Graph changed
+// the request, the policy's sharelink-shadow and sharelink-reported.
 func (h *Handler) reply(x *exchange, status int, body []byte) events.APIGatewayV2HTTPResponse {
 	if x.requestID == "" {
 		x.requestID = h.newID()

@@ -48,7 +48,8 @@ func (h *Handler) transport(ctx context.Context, in *incoming, x *exchange) (res
 // page sets itself.
 const (
 	corsAllowHeaders  = "Authorization, Content-Type, Content-Encoding, client-request-id, If-Match, If-None-Match"
-	corsExposeHeaders = "request-id, client-request-id, retry-after, " + AdjustedHeader
+	corsExposeHeaders = "request-id, client-request-id, retry-after, etag, " + AdjustedHeader + ", " +
+		ShadowHeader + ", " + ReportedHeader + ", preference-applied"
 	// corsMaxAge is how long a browser may keep a preflight's answer, in
 	// seconds: 10 minutes, so a changed SHARELINK_CORS_ORIGINS is seen
 	// soon (Chromium caps it at 2 hours, Firefox at 24).

@@ -19,6 +19,8 @@ SOAK_FLAGS  ?=
 
 .PHONY: soak
 
+## soak: two minutes of faults and load through the proxy, with a report
+## (a 20-second version runs in make test).
 soak:
 	@mkdir -p $(dir $(SOAK_REPORT))
 	$(GO) test $(SOAK_FLAGS) -v -count=1 -timeout 10m -run '^TestSoak$$' ./tests/soak/ \
