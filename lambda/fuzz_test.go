@@ -26,7 +26,7 @@ import (
 // fuzzUpstream is an in-memory Graph: a permission for a request alone,
 // and for a $batch one answer per step it was sent, with the status the
 // fuzzer chose. mode 1 answers 503 to everything, mode 2 fails the
-// exchange; it counts what it was sent, and whether it answered 5xx or
+// exchange (the mode's two low bits); it counts what it was sent, and whether it answered 5xx or
 // failed.
 type fuzzUpstream struct {
 	mode   byte
@@ -251,6 +251,14 @@ func FuzzHandleEvent(f *testing.F) {
 		}
 		ev := events.APIGatewayV2HTTPRequest{RawPath: path, RawQueryString: query, Headers: hd, Body: body,
 			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method}}}
+		switch upMode >> 6 { // the event's own encodings: base64 (or marked so), and the path given decoded
+		case 1:
+			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(body)), true
+		case 2:
+			ev.IsBase64Encoded = true
+		case 3:
+			ev.RawPath, ev.RequestContext.HTTP.Path = "", path
+		}
 		began := time.Now()
 		// A request that never ends is found as a crash, with its input.
 		stuck := time.AfterFunc(10*time.Second, func() { panic("one request has run for 10 s") })
