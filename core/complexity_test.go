@@ -273,3 +273,21 @@ func TestDomainCheckDoesNotScanTheList(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyEnumListsKeepEachValueOnce: allowedTypes, allowedScopes and
+// allowedRoles are checked on every request by a scan; a document that
+// repeats a value (10,000 "view") keeps it once, so the scan is as short
+// as the enum.
+func TestPolicyEnumListsKeepEachValueOnce(t *testing.T) {
+	rep := func(v string, n int) string { return strings.TrimSuffix(strings.Repeat(`"`+v+`",`, n), ",") }
+	p, err := parsePolicy([]byte(`{"allowedTypes":[` + rep("view", 10000) + `,"edit"],"allowedScopes":[` + rep("users", 10000) + `],"allowedRoles":[` + rep("read", 10000) + `]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.AllowedTypes) != 2 || len(p.AllowedScopes) != 1 || len(p.AllowedRoles) != 1 {
+		t.Fatalf("types %d, scopes %d, roles %d entries", len(p.AllowedTypes), len(p.AllowedScopes), len(p.AllowedRoles))
+	}
+	if p.AllowedTypes[0] != TypeView || p.AllowedRoles[0] != "read" {
+		t.Fatalf("%v %v", p.AllowedTypes, p.AllowedRoles)
+	}
+}

@@ -254,7 +254,9 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 				if s != "read" && s != "write" {
 					return invalid(t, "'"+segmentForMessage(s)+"' is not one of read, write")
 				}
-				p.AllowedRoles = append(p.AllowedRoles, s)
+				if !containsEnum(p.AllowedRoles, s) { // each once: the list is scanned per request
+					p.AllowedRoles = append(p.AllowedRoles, s)
+				}
 				return nil
 			})
 		case "retainInheritedPermissions":
@@ -436,13 +438,20 @@ func eachString(v gjson.Result, t string, fn func(string) *Error) *Error {
 	return err
 }
 
+// eachEnum calls add once per value of names the list holds: a value
+// repeated is added once, so the lists the checks scan on every request
+// are never longer than names.
 func eachEnum(v gjson.Result, t string, names []string, add func(int)) *Error {
+	seen := make([]bool, len(names))
 	return eachString(v, t, func(s string) *Error {
 		i := enumIndex(names, s)
 		if i == 0 {
 			return invalid(t, "'"+segmentForMessage(s)+"' is not one of "+strings.Join(names[1:], ", "))
 		}
-		add(i)
+		if !seen[i] {
+			seen[i] = true
+			add(i)
+		}
 		return nil
 	})
 }
