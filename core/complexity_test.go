@@ -226,3 +226,68 @@ func TestMemberBound(t *testing.T) {
 	// A policy has no annotations: its 65th distinct key is an unknown
 	// rule, refused as such before the bound.
 }
+
+// TestDomainCheckDoesNotScanTheList: checking a recipient's domain costs
+// the same whatever the length of allowedRecipientDomains (a policy file
+// may list many partners; each of a batch's steps checks up to 100
+// recipients, in the request and again in Graph's answer).
+func TestDomainCheckDoesNotScanTheList(t *testing.T) {
+	policy := func(n int) *Policy {
+		var b strings.Builder
+		b.WriteString(`{"allowedRecipientDomains":[`)
+		for i := range n {
+			fmt.Fprintf(&b, `"d%d.contoso.com","*.w%d.contoso.com",`, i, i)
+		}
+		b.WriteString(`"last.example.com"]}`)
+		p, err := parsePolicy([]byte(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const n = 2000
+	small, large := policy(n), policy(4*n)
+	for _, c := range []struct {
+		domain string
+		want   bool
+	}{
+		{"last.example.com", true}, {"LAST.example.com", true}, {"a.b.w1999.contoso.com", true}, {"w1999.contoso.com", false},
+		{"d1999.contoso.com", true}, {"x.d1999.contoso.com", false}, {"example.com", false}, {"evil.com", false},
+	} {
+		var w1, w4 int
+		if got := small.domainAllowedWork(c.domain, &w1); got != c.want {
+			t.Errorf("%s: allowed %v under the small list", c.domain, got)
+		}
+		if got := large.domainAllowedWork(c.domain, &w4); got != c.want {
+			t.Errorf("%s: allowed %v under the large list", c.domain, got)
+		}
+		if w4 > w1+1 || w1 > 16 {
+			t.Errorf("%s: %d look-ups for %d domains, %d for %d", c.domain, w1, 2*n+1, w4, 8*n+1)
+		}
+	}
+	// A policy written as a Go value, without ParsePolicy, is checked the same.
+	p := &Policy{AllowedRecipientDomains: []string{"contoso.com", "*.fabrikam.com"}}
+	for d, want := range map[string]bool{"contoso.com": true, "a.contoso.com": false, "a.fabrikam.com": true, "fabrikam.com": false} {
+		if got := p.domainAllowed(d); got != want {
+			t.Errorf("hand-written policy, %s: allowed %v", d, got)
+		}
+	}
+}
+
+// TestPolicyEnumListsKeepEachValueOnce: allowedTypes, allowedScopes and
+// allowedRoles are checked on every request by a scan; a document that
+// repeats a value (10,000 "view") keeps it once, so the scan is as short
+// as the enum.
+func TestPolicyEnumListsKeepEachValueOnce(t *testing.T) {
+	rep := func(v string, n int) string { return strings.TrimSuffix(strings.Repeat(`"`+v+`",`, n), ",") }
+	p, err := parsePolicy([]byte(`{"allowedTypes":[` + rep("view", 10000) + `,"edit"],"allowedScopes":[` + rep("users", 10000) + `],"allowedRoles":[` + rep("read", 10000) + `]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.AllowedTypes) != 2 || len(p.AllowedScopes) != 1 || len(p.AllowedRoles) != 1 {
+		t.Fatalf("types %d, scopes %d, roles %d entries", len(p.AllowedTypes), len(p.AllowedScopes), len(p.AllowedRoles))
+	}
+	if p.AllowedTypes[0] != TypeView || p.AllowedRoles[0] != "read" {
+		t.Fatalf("%v %v", p.AllowedTypes, p.AllowedRoles)
+	}
+}

@@ -66,6 +66,31 @@ type Policy struct {
 	// Answers holds what each rule does with a violation in Graph's
 	// answer, indexed by Rule; the zero value refuses.
 	Answers [RuleCount]AnswerAction
+
+	// domains indexes AllowedRecipientDomains (ParsePolicy builds it), so
+	// that a recipient's check costs the labels of its domain, not the
+	// length of the list; a Policy written by hand is scanned instead.
+	domains *domainIndex
+}
+
+// domainIndex is a list of allowed domains as sets: the exact domains,
+// and the suffixes "*.example.com" admits (without "*."). n is the length
+// of the list it was built from: a list changed since is scanned.
+type domainIndex struct {
+	exact, wild map[string]struct{}
+	n           int
+}
+
+func newDomainIndex(list []string) *domainIndex {
+	ix := &domainIndex{exact: make(map[string]struct{}), wild: make(map[string]struct{}), n: len(list)}
+	for _, d := range list {
+		if sub, ok := strings.CutPrefix(d, "*."); ok {
+			ix.wild[sub] = struct{}{}
+		} else {
+			ix.exact[d] = struct{}{}
+		}
+	}
+	return ix
 }
 
 // RetainRule is the policy's "retainInheritedPermissions".
@@ -229,7 +254,9 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 				if s != "read" && s != "write" {
 					return invalid(t, "'"+segmentForMessage(s)+"' is not one of read, write")
 				}
-				p.AllowedRoles = append(p.AllowedRoles, s)
+				if !containsEnum(p.AllowedRoles, s) { // each once: the list is scanned per request
+					p.AllowedRoles = append(p.AllowedRoles, s)
+				}
 				return nil
 			})
 		case "retainInheritedPermissions":
@@ -284,6 +311,9 @@ func (w walker) policy(b []byte) (*Policy, *Error) {
 		if err := w.perRule(answers, "answers", answerActionNames[:], func(r Rule, i int) { p.Answers[r] = AnswerAction(i) }); err != nil {
 			return nil, err
 		}
+	}
+	if len(p.AllowedRecipientDomains) > 0 {
+		p.domains = newDomainIndex(p.AllowedRecipientDomains)
 	}
 	return p, nil
 }
@@ -408,13 +438,20 @@ func eachString(v gjson.Result, t string, fn func(string) *Error) *Error {
 	return err
 }
 
+// eachEnum calls add once per value of names the list holds: a value
+// repeated is added once, so the lists the checks scan on every request
+// are never longer than names.
 func eachEnum(v gjson.Result, t string, names []string, add func(int)) *Error {
+	seen := make([]bool, len(names))
 	return eachString(v, t, func(s string) *Error {
 		i := enumIndex(names, s)
 		if i == 0 {
 			return invalid(t, "'"+segmentForMessage(s)+"' is not one of "+strings.Join(names[1:], ", "))
 		}
-		add(i)
+		if !seen[i] {
+			seen[i] = true
+			add(i)
+		}
 		return nil
 	})
 }

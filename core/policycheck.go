@@ -343,12 +343,41 @@ func (k *checker) recipients(rs []Recipient) bool {
 
 // domainAllowed compares a recipient's domain with the list in the one
 // form domainKey gives both: a domain without one is never allowed.
-func (p *Policy) domainAllowed(domain string) bool {
+func (p *Policy) domainAllowed(domain string) bool { return p.domainAllowedWork(domain, nil) }
+
+// domainAllowedWork is domainAllowed, counting in work (when not nil) the
+// entries of the list it compares.
+func (p *Policy) domainAllowedWork(domain string, work *int) bool {
 	key, problem := domainKey(domain)
 	if problem != "" {
 		return false
 	}
+	if ix := p.domains; ix != nil && ix.n == len(p.AllowedRecipientDomains) {
+		// The domain itself, then each suffix after a dot ("b.c" and "c"
+		// of "a.b.c"): "*.b.c" admits "a.b.c", never "b.c" itself.
+		count := func() {
+			if work != nil {
+				*work++
+			}
+		}
+		count()
+		if _, ok := ix.exact[key]; ok {
+			return true
+		}
+		for i := 0; i < len(key); i++ {
+			if key[i] == '.' && i > 0 {
+				count()
+				if _, ok := ix.wild[key[i+1:]]; ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	for _, d := range p.AllowedRecipientDomains {
+		if work != nil {
+			*work++
+		}
 		if sub, ok := strings.CutPrefix(d, "*."); ok {
 			if len(key) > len(sub)+1 && strings.HasSuffix(key, sub) && key[len(key)-len(sub)-1] == '.' {
 				return true

@@ -1,12 +1,16 @@
 package lambda
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sharelink/sharelink/core"
+	"github.com/sharelink/sharelink/internal/logcapture"
 	"github.com/sharelink/sharelink/tests/graphsim"
 )
 
@@ -108,5 +112,43 @@ func TestLogTargetHoldsNoCallerText(t *testing.T) {
 		if strings.Contains(line, "projectZebra") || !strings.Contains(line, `"error_target":"`+tt.target+`"`) {
 			t.Errorf("%s %s: want error_target %q: %s", tt.r.method, tt.r.path, tt.target, line)
 		}
+	}
+}
+
+// requestIDUpstream answers a permission under the Request-Id it is given.
+type requestIDUpstream struct{ id string }
+
+func (u requestIDUpstream) Do(r *http.Request) (*http.Response, error) {
+	body := `{"id":"p1","roles":["read"],"link":{"type":"view","scope":"organization","webUrl":"https://contoso.sharepoint.com/:w:/x"}}`
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}, "Request-Id": {u.id}},
+		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// TestUpstreamRequestIDIsChecked: the upstream's request-id goes into
+// every log line and the request-id header only when it is a plain id, as
+// Graph's are; anything else (an address, a long text, JSON) is replaced
+// by sharelink's own.
+func TestUpstreamRequestIDIsChecked(t *testing.T) {
+	for _, id := range []string{"bob@contoso.com", `x","level":"ERROR`, strings.Repeat("a", 4096), "caf\u00e9", "a b"} {
+		logs := &logcapture.Buffer{}
+		h := New(DefaultConfig(), WithClient(requestIDUpstream{id}), WithLogger(NewLogger(logs)), WithIDs(func() string { return "ours" }))
+		ev := (&env{token: "t"}).event(req{method: "POST", path: "/v1.0/me/drive/items/01AB/createLink", body: `{"type":"view"}`})
+		resp, _ := h.Handle(context.Background(), ev)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%q: %d %s", id, resp.StatusCode, resp.Body)
+		}
+		if got := resp.Headers["request-id"]; got != "ours" {
+			t.Errorf("%.40q: request-id header %.60q", id, got)
+		}
+		if strings.Contains(logs.String(), id) {
+			t.Errorf("%.40q is in the log: %.300s", id, logs.String())
+		}
+	}
+	// Graph's own form is kept.
+	const graphID = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+	h := New(DefaultConfig(), WithClient(requestIDUpstream{graphID}), WithLogger(NewLogger(io.Discard)))
+	ev := (&env{token: "t"}).event(req{method: "POST", path: "/v1.0/me/drive/items/01AB/createLink", body: `{"type":"view"}`})
+	if resp, _ := h.Handle(context.Background(), ev); resp.Headers["request-id"] != graphID {
+		t.Errorf("Graph's request-id %q became %q", graphID, resp.Headers["request-id"])
 	}
 }

@@ -89,7 +89,10 @@ func (h *Handler) attempt(ctx context.Context, timeout time.Duration, req *core.
 		return result{err: transportError(ctx, actx, err)}
 	}
 	defer resp.Body.Close()
-	res := result{status: resp.StatusCode, requestID: resp.Header.Get("Request-Id"), retry: resp.Header.Get("Retry-After"), etag: resp.Header.Get("Etag")}
+	// Graph's request-id goes into every log line and the caller's
+	// request-id header: kept only when it is a plain id, as Graph's GUIDs
+	// are (else the request keeps sharelink's own).
+	res := result{status: resp.StatusCode, requestID: checkClientRequestID(resp.Header.Get("Request-Id")), retry: resp.Header.Get("Retry-After"), etag: resp.Header.Get("Etag")}
 	res.body, err = readAll(resp)
 	if err != nil {
 		res.status = 0
