@@ -423,8 +423,14 @@ func FormatFindings(fs []Finding, shadow bool) string {
 		b.WriteString(";stage=")
 		b.WriteString(f.Stage.String())
 		if f.Permission != "" {
+			// ',' parts the header's entries and ';' an entry's fields: an
+			// id holding either would read as more entries than fired.
+			id := SafeID(f.Permission)
+			if strings.ContainsAny(id, ",;") {
+				id = "(redacted)"
+			}
 			b.WriteString(";permission=")
-			b.WriteString(SafeID(f.Permission))
+			b.WriteString(id)
 		}
 	}
 	return b.String()
