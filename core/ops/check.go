@@ -8,16 +8,11 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-var checkAnswerFields = [...]field{
-	{"method", gjson.String, true},
-	{"path", gjson.String, true},
-	{"body", gjson.JSON, false},
-	{"headers", gjson.JSON, false},
-	{"driveType", gjson.String, false},
-	{"itemKind", gjson.String, false},
-	{"status", gjson.Number, true},
-	{"answer", gjson.JSON, false},
-}
+// checkAnswerFields are build_request's, then Graph's answer.
+var checkAnswerFields = [len(buildRequestFields) + 2]field(append(buildRequestFields[:],
+	field{"status", gjson.Number, true},
+	field{"answer", gjson.JSON, false},
+))
 
 // CheckAnswer: {"method","path","body"?,"headers"?,"driveType"?,"itemKind"?,"status","answer"?}
 // → {"status","body","adjusted"?,"findings"?}: Graph's answer to the
@@ -38,17 +33,17 @@ func CheckAnswer(input []byte, cfg *Config) ([]byte, error) {
 		return nil, err
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
-	route, req, err := buildFrom(input, in[:6], &ctx, cfg)
+	route, req, err := buildFrom(input, in[:len(buildRequestFields)], &ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	status, err := statusInput(in[6])
+	status, err := statusInput(in[len(buildRequestFields)])
 	if err != nil {
 		return nil, err
 	}
 	var body []byte
-	if in[7].Exists() && in[7].Type != gjson.Null {
-		body = bodyBytes(input, in[7])
+	if a := in[len(buildRequestFields)+1]; a.Exists() && a.Type != gjson.Null {
+		body = bodyBytes(input, a)
 	}
 	if !(status >= 200 && status <= 299 || status == 304) {
 		return appendUpstream(core.ParseUpstreamError(status, "", body, cfg.Now)), nil
