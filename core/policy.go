@@ -195,8 +195,16 @@ func ParsePolicy(b []byte) (*Policy, error) {
 }
 
 func parsePolicy(b []byte) (*Policy, *Error) {
+	if len(b) > maxPolicyBytes {
+		return nil, invalid("policy", "the policy document is larger than "+strconv.Itoa(maxPolicyBytes>>10)+" KiB")
+	}
 	return walker{}.policy(b)
 }
+
+// maxPolicyBytes bounds a policy document (a scoped one with hundreds of
+// overrides and domain lists is tens of KiB): read once at start, but
+// from a file or a variable an operator may have got wrong.
+const maxPolicyBytes = 1 << 20
 
 func (w walker) policy(b []byte) (*Policy, *Error) {
 	if pr, key := jsontext.Check(b, 3); pr != jsontext.OK {

@@ -151,6 +151,9 @@ func ParsePolicySet(b []byte) (*PolicySet, error) {
 const policySetDepth = 5
 
 func (w walker) policySet(b []byte) (*PolicySet, *Error) {
+	if len(b) > maxPolicyBytes {
+		return nil, invalid("policy", "the policy document is larger than "+strconv.Itoa(maxPolicyBytes>>10)+" KiB")
+	}
 	if pr, key := jsontext.Check(b, policySetDepth); pr != jsontext.OK {
 		e := bodyError(pr, key)
 		e.Target = "policy" + dotted(e.Target)
