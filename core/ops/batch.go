@@ -92,7 +92,8 @@ func buildBatch(input []byte, body, path, headers gjson.Result, cfg *Config) (co
 		}
 	}
 	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
-	return core.BuildBatch(bodyBytes(input, body), v, &ctx)
+	choose := func(r *core.Route) (*core.Policy, string) { return cfg.PolicyFor(r), "" }
+	return core.BuildBatchFor(bodyBytes(input, body), v, &ctx, choose)
 }
 
 // appendBatchRequest writes the upstream batch of steps as

@@ -57,6 +57,7 @@ func createLinkFrom(input []byte, in []gjson.Result, cfg *Config) (core.Route, c
 	if err != nil {
 		return core.Route{}, core.Request{}, err
 	}
+	ctx.Policy = cfg.PolicyFor(&route)
 	req, err := core.BuildCreateLink(&route, bodyBytes(input, in[1]), &ctx)
 	return route, req, err
 }
@@ -109,7 +110,7 @@ func grantFrom(input []byte, in []gjson.Result, cfg *Config) (core.Route, core.R
 	if err != nil {
 		return core.Route{}, core.Request{}, err
 	}
-	ctx := core.Context{Now: cfg.Now, Policy: cfg.Policy}
+	ctx := core.Context{Now: cfg.Now, Policy: cfg.PolicyFor(&route)}
 	req, err := core.BuildGrant(&route, bodyBytes(input, in[2]), &ctx)
 	return route, req, err
 }

@@ -111,6 +111,7 @@ func buildFrom(input []byte, in []gjson.Result, ctx *core.Context, cfg *Config) 
 		}
 		body = bodyBytes(input, in[2])
 	}
+	ctx.Policy = cfg.PolicyFor(&route)
 	req, err := core.Build(&route, body, ctx)
 	return route, req, err
 }

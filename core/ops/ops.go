@@ -22,7 +22,25 @@ type Config struct {
 	Now          time.Time
 	GraphBaseURL string // no trailing slash
 	APIVersion   core.Version
-	Policy       *core.Policy
+	// Policy is the default policy; Policies the whole document when it
+	// is scoped (overrides by app, drive, site), AppID the host's
+	// application, which app overrides match (config key "appid").
+	Policy   *core.Policy
+	Policies *core.PolicySet
+	AppID    string
+}
+
+// PolicyFor is the policy a route is held to: the most specific override
+// of a scoped document for the route's drive or site and the host's app,
+// else the default.
+func (c *Config) PolicyFor(r *core.Route) *core.Policy {
+	if c.Policies == nil {
+		return c.Policy
+	}
+	s := core.RouteSubject(r)
+	s.AppID = c.AppID
+	p, _ := c.Policies.For(s)
+	return p
 }
 
 // DefaultGraphBaseURL is Graph's public cloud (core's default).
@@ -48,11 +66,17 @@ func ParseConfig(get func(key string) (string, bool), clock func() time.Time) (C
 		cfg.APIVersion = v
 	}
 	if s, ok := get("policy"); ok && s != "" {
-		p, err := core.ParsePolicy([]byte(s))
+		ps, err := core.ParsePolicySet([]byte(s))
 		if err != nil {
 			return cfg, err
 		}
-		cfg.Policy = p
+		cfg.Policy, cfg.Policies = ps.Default, ps
+	}
+	if s, ok := get("appid"); ok && s != "" {
+		if core.SafeID(s) != s {
+			return cfg, core.Invalid("appid", "appid is an application (client) id, such as a GUID")
+		}
+		cfg.AppID = s
 	}
 	if s, ok := get("now"); ok && s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)

@@ -61,7 +61,7 @@ func createLinkSending(input []byte, cfg *Config) (Sending, error) {
 		return Sending{}, err
 	}
 	route, req, err := createLinkFrom(input, in[1:], cfg)
-	return Sending{Route: route, Request: req, Token: token, Policy: cfg.Policy}, err
+	return Sending{Route: route, Request: req, Token: token, Policy: cfg.PolicyFor(&route)}, err
 }
 
 func grantSending(input []byte, cfg *Config) (Sending, error) {
@@ -71,7 +71,7 @@ func grantSending(input []byte, cfg *Config) (Sending, error) {
 		return Sending{}, err
 	}
 	route, req, err := grantFrom(input, in[1:], cfg)
-	return Sending{Route: route, Request: req, Token: token, Policy: cfg.Policy}, err
+	return Sending{Route: route, Request: req, Token: token, Policy: cfg.PolicyFor(&route)}, err
 }
 
 // Answer is a send operation's output for Graph's answer to s.Request:
