@@ -268,3 +268,16 @@ func (st *state) resolveRecipients(rs []recipient) ([]grantee, *graphError) {
 }
 
 func jsonString(raw json.RawMessage, dst *string) error { return json.Unmarshal(raw, dst) }
+
+// recipientList reads o[key], a non-empty array of driveRecipient: grant's
+// and invite's recipients, revokeGrants' grantees.
+func recipientList(o object, key string) ([]recipient, *graphError) {
+	raws, _, err := o.array(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(raws) == 0 {
+		return nil, errInvalid("The parameter '%s' needs at least one recipient.", key)
+	}
+	return parseRecipients(raws)
+}

@@ -157,19 +157,11 @@ func (st *state) createLink(k *call) (reply, *graphError) {
 	if err != nil {
 		return reply{}, err
 	}
-	t, err := st.resolve(k)
+	t, own, err := st.resolveToShare(k)
 	if err != nil {
 		return reply{}, err
 	}
 	it := t.item
-	own := st.level(k.c, it)
-	if own < lvlWrite {
-		// a link lets its holder use the item, not reshare it
-		if max(own, t.shareLevel) >= lvlRead {
-			return reply{}, errDenied("Access denied: the caller may not share this item.")
-		}
-		return reply{}, errNotFound()
-	}
 	d := it.drive
 	if req.typ == "" {
 		req.typ = "view" // the organization's default link

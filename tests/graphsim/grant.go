@@ -18,14 +18,7 @@ func (st *state) grant(k *call) (reply, *graphError) {
 	if err != nil {
 		return reply{}, err
 	}
-	raws, _, err := o.array("recipients")
-	if err != nil {
-		return reply{}, err
-	}
-	if len(raws) == 0 {
-		return reply{}, errInvalid("The parameter 'recipients' needs at least one recipient.")
-	}
-	recips, err := parseRecipients(raws)
+	recips, err := recipientList(o, "recipients")
 	if err != nil {
 		return reply{}, err
 	}

@@ -47,14 +47,7 @@ func (st *state) invite(k *call) (reply, *graphError) {
 	if err != nil {
 		return reply{}, err
 	}
-	raws, _, err := o.array("recipients")
-	if err != nil {
-		return reply{}, err
-	}
-	if len(raws) == 0 {
-		return reply{}, errInvalid("The parameter 'recipients' needs at least one recipient.")
-	}
-	recips, err := parseRecipients(raws)
+	recips, err := recipientList(o, "recipients")
 	if err != nil {
 		return reply{}, err
 	}
@@ -94,18 +87,11 @@ func (st *state) invite(k *call) (reply, *graphError) {
 		return reply{}, err
 	}
 
-	t, err := st.resolve(k)
+	t, own, err := st.resolveToShare(k)
 	if err != nil {
 		return reply{}, err
 	}
 	it := t.item
-	own := st.level(k.c, it)
-	if own < lvlWrite {
-		if max(own, t.shareLevel) >= lvlRead {
-			return reply{}, errDenied("Access denied: the caller may not share this item.")
-		}
-		return reply{}, errNotFound()
-	}
 	personal := it.drive.driveType == drivePersonal
 	if personal && it.parent == nil {
 		return reply{}, errPersonalRoot()

@@ -387,14 +387,7 @@ func (st *state) revokeGrants(k *call) (reply, *graphError) {
 	if err != nil {
 		return reply{}, err
 	}
-	raws, _, err := o.array("grantees")
-	if err != nil {
-		return reply{}, err
-	}
-	if len(raws) == 0 {
-		return reply{}, errInvalid("The parameter 'grantees' needs at least one recipient.")
-	}
-	recips, err := parseRecipients(raws)
+	recips, err := recipientList(o, "grantees")
 	if err != nil {
 		return reply{}, err
 	}

@@ -241,3 +241,22 @@ func needLevel(have, want level) *graphError {
 		return errDenied("Access denied: the caller can see this item but may not change its sharing.")
 	}
 }
+
+// resolveToShare resolves the item an action shares (createLink, invite)
+// and the caller's own level on it, which must be write: a link lets its
+// holder use the item, not reshare it (403 when the caller can see the
+// item, 404 when it cannot).
+func (st *state) resolveToShare(k *call) (*target, level, *graphError) {
+	t, err := st.resolve(k)
+	if err != nil {
+		return nil, 0, err
+	}
+	own := st.level(k.c, t.item)
+	if own < lvlWrite {
+		if max(own, t.shareLevel) >= lvlRead {
+			return nil, 0, errDenied("Access denied: the caller may not share this item.")
+		}
+		return nil, 0, errNotFound()
+	}
+	return t, own, nil
+}
