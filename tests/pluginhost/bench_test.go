@@ -2,6 +2,7 @@ package pluginhost_test
 
 import (
 	"context"
+	extism "github.com/extism/go-sdk"
 	"io"
 	"math"
 	"net/http"
@@ -24,20 +25,8 @@ import (
 // any export pays, is then in the floor too); x-native over native core's
 // ns/op for the same operation and input (ops.Do), timed just before.
 func BenchmarkCall(b *testing.B) {
-	in, err := pluginhost.LoadBenchInputs()
-	if err != nil {
-		b.Fatal(err)
-	}
+	in, p, cfg := benchSetup(b)
 	ctx := context.Background()
-	p, err := pluginhost.Instance(ctx, compiled, in.Config)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer p.Close(ctx)
-	cfg, err := ops.ParseConfig(func(k string) (string, bool) { v, ok := in.Config[k]; return v, ok }, time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
 	var floor float64
 	for _, c := range in.Inputs {
 		var input []byte
@@ -113,20 +102,8 @@ func BenchmarkCall(b *testing.B) {
 // export's fastest slice. Run it with -benchtime 1x or more: each
 // sub-benchmark measures once (≈ 1.5 s).
 func BenchmarkRatio(b *testing.B) {
-	in, err := pluginhost.LoadBenchInputs()
-	if err != nil {
-		b.Fatal(err)
-	}
+	in, p, cfg := benchSetup(b)
 	ctx := context.Background()
-	p, err := pluginhost.Instance(ctx, compiled, in.Config)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer p.Close(ctx)
-	cfg, err := ops.ParseConfig(func(k string) (string, bool) { v, ok := in.Config[k]; return v, ok }, time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const rounds, slice = 5, 100 * time.Millisecond
 	// timed is the ns/op of calling export for about slice.
 	timed := func(export string, input []byte) float64 {
@@ -257,4 +234,25 @@ func BenchmarkModuleSize(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(wasm)), "bytes")
 	b.ReportMetric(float64(len(wasm))/(1<<20), "MiB")
+}
+
+// benchSetup is what the per-call benchmarks share: the inputs, one
+// instance with their config (closed when b ends) and the same config
+// read natively, for native core's timings.
+func benchSetup(b *testing.B) (*pluginhost.BenchInputs, *extism.Plugin, ops.Config) {
+	in, err := pluginhost.LoadBenchInputs()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := pluginhost.Instance(ctx, compiled, in.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = p.Close(ctx) })
+	cfg, err := ops.ParseConfig(func(k string) (string, bool) { v, ok := in.Config[k]; return v, ok }, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in, p, cfg
 }
