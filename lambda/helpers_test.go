@@ -64,6 +64,13 @@ type env struct {
 func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	t.Helper()
 	sim, base := graphsimtest.Serve(t)
+	return newEnvOn(t, sim, base, configure...)
+}
+
+// newEnvOn is newEnv in front of a graphsim the caller started (another
+// seed).
+func newEnvOn(t testing.TB, sim *graphsim.Sim, base string, configure ...func(*Config)) *env {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.GraphBaseURL = base
 	cfg.AttemptTimeout = 5 * time.Second

@@ -22,26 +22,16 @@ func newPolicyEnv(t *testing.T, doc string, configure ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = closeFn() })
-	cfg := DefaultConfig()
-	cfg.GraphBaseURL = base
-	cfg.AttemptTimeout = 5 * time.Second
-	if doc != "" {
+	return newEnvOn(t, sim, base, append([]func(*Config){func(cfg *Config) {
+		if doc == "" {
+			return
+		}
 		set, err := core.ParsePolicySet([]byte(doc))
 		if err != nil {
 			t.Fatalf("policy %s: %v", doc, err)
 		}
 		cfg.Policy, cfg.Policies = set.Default, set
-	}
-	for _, f := range configure {
-		f(&cfg)
-	}
-	e := &env{t: t, sim: sim, base: base, clock: &fakeClock{}, logs: &logcapture.Buffer{},
-		token: graphsim.DemoToken(graphsim.DemoAliceUPN)}
-	client := NewHTTPClient(cfg)
-	t.Cleanup(client.CloseIdleConnections)
-	e.h = New(cfg, WithClient(client), WithClock(e.clock.now, e.clock.sleep),
-		WithLogger(NewLogger(e.logs)), WithDeadline(fakeDeadline), WithJitter(func() float64 { return 0.5 }))
-	return e
+	}}, configure...)...)
 }
 
 var (
