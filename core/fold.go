@@ -57,3 +57,7 @@ func toLowerASCII(s string) string {
 // protocol words (header names, keywords) that must not match look-alikes
 // the way strings.EqualFold lets 'ſ' match 's'.
 func EqualFoldASCII(a, b string) bool { return equalFoldASCII(a, b) }
+
+// ToLowerASCII is toLowerASCII for the adapters (HTTP header names):
+// Unicode case mapping would turn look-alikes (the Kelvin sign) into them.
+func ToLowerASCII(s string) string { return toLowerASCII(s) }

@@ -180,7 +180,7 @@ func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, i
 	}
 	ctx := core.Context{Now: h.now(), Policy: h.policyFor(route, in)}
 	if route.Action.Forwards() {
-		ctx.Header = func(name string) string { return header(ev.Headers, asciiLower(name)) }
+		ctx.Header = func(name string) string { return header(ev.Headers, core.ToLowerASCII(name)) }
 	}
 	req, err := core.Build(route, body, &ctx)
 	if err != nil {

@@ -70,7 +70,7 @@ func readFailure(err error) string {
 func (h *Handler) EventFromHTTP(r *http.Request) (events.APIGatewayV2HTTPRequest, error) {
 	hd := make(map[string]string, len(r.Header)+1)
 	for k, vs := range r.Header {
-		hd[asciiLower(k)] = strings.Join(vs, ",")
+		hd[core.ToLowerASCII(k)] = strings.Join(vs, ",")
 	}
 	if r.Host != "" {
 		hd["host"] = r.Host

@@ -139,7 +139,7 @@ func contentCoding(v string) (string, *core.Error) {
 	}
 	coding := ""
 	for _, c := range strings.Split(v, ",") {
-		switch c = asciiLower(trimOWS(c)); c {
+		switch c = core.ToLowerASCII(trimOWS(c)); c {
 		case "identity":
 			continue
 		case "gzip", "x-gzip":
@@ -225,14 +225,3 @@ func checkJSONMediaType(ct string) *core.Error {
 // spaces that a header value cannot hold.
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
 
-// asciiLower lower-cases ASCII letters only: HTTP's tokens are ASCII, and
-// Unicode case mapping would turn look-alikes (the Kelvin sign) into them.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
