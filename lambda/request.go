@@ -224,4 +224,3 @@ func checkJSONMediaType(ct string) *core.Error {
 // tab), and nothing else: strings.TrimSpace would also drop Unicode
 // spaces that a header value cannot hold.
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
-
