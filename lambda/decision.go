@@ -42,13 +42,6 @@ func (p *policyState) choose(h *Handler, route *core.Route, in *incoming) {
 	p.policy, p.name = h.choosePolicy(route, &p.claims)
 }
 
-// policyFor is the policy a request is held to.
-func (h *Handler) policyFor(route *core.Route, in *incoming) *core.Policy {
-	c := readClaims(in.authorization)
-	p, _ := h.choosePolicy(route, &c)
-	return p
-}
-
 // choosePolicy is the policy the scoped document picks for the route and
 // the token's (unverified) appid: the same token goes to Graph, which
 // refuses a forged one, so a forged appid selects a policy for a request

@@ -149,7 +149,7 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 		return h.fail(x, core.AsError(err))
 	}
 	x.pol.choose(h, &route, &in)
-	req, berr := h.build(&route, ev, &in)
+	req, berr := h.build(&route, ev, &in, x.pol.policy)
 	x.pol.request(&req)
 	if berr != nil {
 		return h.fail(x, berr)
@@ -166,7 +166,7 @@ func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayV2HTTPRequest,
 // transport (size, encoding, media type), and has core turn route and
 // body into the upstream request. A body sent to an action that takes
 // none (GET, DELETE) is neither read nor forwarded.
-func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, in *incoming) (core.Request, *core.Error) {
+func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, in *incoming, policy *core.Policy) (core.Request, *core.Error) {
 	var body []byte
 	if route.Action.TakesBody() {
 		b, err := readBody(ev, h.cfg.MaxBody)
@@ -178,7 +178,7 @@ func (h *Handler) build(route *core.Route, ev *events.APIGatewayV2HTTPRequest, i
 		}
 		body = b
 	}
-	ctx := core.Context{Now: h.now(), Policy: h.policyFor(route, in)}
+	ctx := core.Context{Now: h.now(), Policy: policy} // the one x.pol.choose picked
 	if route.Action.Forwards() {
 		ctx.Header = func(name string) string { return header(ev.Headers, core.ToLowerASCII(name)) }
 	}
